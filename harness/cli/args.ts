@@ -1,0 +1,18 @@
+// Argument parsing for every subcommand: node's util.parseArgs, strict, with one-line errors.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError } from '../errors.ts';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parse(argv: string[], options: Options, usage: string) {
+  try {
+    return parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    const msg = (err as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+    throw new InputError(msg, `see \`${usage}\``);
+  }
+}
+
+export function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,50 @@
+import { loadConfig } from '../config.ts';
+import { InputError, formatMs } from '../errors.ts';
+import { ARTIFACTS, type Group } from '../images/catalog.ts';
+import { buildArtifacts, computeKeys, isBuilt, installTool } from '../images/builder.ts';
+import { requireDocker } from '../images/docker.ts';
+import { parse, list } from './args.ts';
+
+const USAGE = `ordinal images build [--group cluster,web,apps] [--only ID,...] [--force] [--jobs N]
+ordinal images list
+
+  build   builds every image and tool ordinal needs from package registries (Debian, the Go
+          module proxy, Maven Central), content-addressed: unchanged inputs are never rebuilt.
+            --group   cluster (node image, kind), web (nginx fixture), apps (ZooKeeper, Kafka, k6)
+            --only    artifact ids (see \`images list\`) and what they depend on
+            --force   rebuild even when cached
+            --jobs    artifacts built at once (default 2)
+  list    every artifact, its content key and whether it is built`;
+
+export async function imagesCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const { values } = parse(rest, { group: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, jobs: { type: 'string' }, 'image-source': { type: 'string' } }, 'ordinal images --help');
+  if (values.help || !sub || sub === 'help') {
+    console.log(USAGE);
+    return sub ? 0 : 2;
+  }
+  const cfg = loadConfig();
+  if (sub === 'build') {
+    const groups = list(values.group) as Group[];
+    for (const g of groups) if (!['cluster', 'web', 'apps'].includes(g)) throw new InputError(`unknown group "${g}"`, 'use cluster, web or apps');
+    const only = list(values.only);
+    for (const id of only) if (!ARTIFACTS.some((a) => a.id === id)) throw new InputError(`unknown artifact "${id}"`, 'see `ordinal images list` for ids');
+    const t0 = performance.now();
+    const reports = await buildArtifacts(cfg, { groups: groups.length ? groups : undefined, only, force: values.force, concurrency: values.jobs ? Number(values.jobs) : 2 });
+    if (reports.some((r) => r.id === 'go/kind')) await installTool(cfg, 'go/kind', 'kind');
+    const built = reports.filter((r) => r.status === 'built').length;
+    console.log(`${reports.length} artifacts: ${built} built, ${reports.length - built} cached, in ${formatMs(performance.now() - t0)}`);
+    return 0;
+  }
+  if (sub === 'list') {
+    await requireDocker();
+    const keys = await computeKeys(ARTIFACTS);
+    for (const a of ARTIFACTS) {
+      const key = keys.get(a.id)!;
+      const built = await isBuilt(cfg, a, key);
+      console.log(`${a.id.padEnd(26)} ${key.slice(0, 12)}  ${(built ? 'built' : 'missing').padEnd(7)}  ${a.description}`);
+    }
+    return 0;
+  }
+  throw new InputError(`unknown subcommand "images ${sub}"`, 'use `ordinal images build` or `ordinal images list`');
+}

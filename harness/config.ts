@@ -1,0 +1,133 @@
+// One typed, frozen configuration: code defaults < ORDINAL_* environment < explicit options.
+// The timeout table below is the only place wait bounds are set.
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from './errors.ts';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Wait bounds, one per operation kind. Every wait in the harness names one of these. */
+export const DEFAULT_TIMEOUTS = {
+  /** server-side apply of a manifest, namespace creation */
+  apply: '30s',
+  /** a pod from creation to Ready (image already on the node) */
+  podReady: '3m',
+  /** a whole StatefulSet rollout or scale to its target */
+  rollout: '6m',
+  /** a PVC to be Bound */
+  pvcBound: '2m',
+  /** one exec call in a pod */
+  exec: '60s',
+  /** DNS to follow a pod's new IP */
+  dns: '60s',
+  /** an application quorum (ZooKeeper leader, Kafka ISR) to form or re-form */
+  quorum: '4m',
+  /** recovery after an injected fault (pod kill, node restart) */
+  faultRecovery: '6m',
+  /** a load Job (k6) to finish */
+  load: '8m',
+  /** deleting what a test created (namespaces, PVs) */
+  cleanup: '3m',
+  /** every node Ready after `kind create cluster` */
+  clusterReady: '5m',
+  /** a halted ordered scale-up must stay halted this long to count as halted */
+  haltObservation: '20s',
+} as const;
+
+export type TimeoutKind = keyof typeof DEFAULT_TIMEOUTS;
+export type ImageSource = 'auto' | 'official' | 'build';
+
+export interface Config {
+  clusterName: string;
+  kindConfigPath: string;
+  /** where `cluster up` writes the kubeconfig of the clusters it creates */
+  stateDir: string;
+  /** project-local tools (kind, k6) */
+  toolsDir: string;
+  /** content-addressed build cache (Go binaries, rootfs tarballs, logs) */
+  cacheDir: string;
+  imageSource: ImageSource;
+  debianMirror: string;
+  goProxy: string;
+  timeouts: Readonly<Record<TimeoutKind, number>>;
+  debug: boolean;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses '1500ms', '30s', '5m', '1h', '1m30s'. Throws InputError on anything else. */
+export function parseDuration(value: string, what = 'duration'): number {
+  const s = value.trim();
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(s)) {
+    throw new InputError(`invalid ${what} "${value}"`, 'write a duration like 1500ms, 30s, 5m or 1m30s');
+  }
+  let total = 0;
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(m[1]) * UNITS[m[2]!]!;
+  return total;
+}
+
+const ENV_KEYS = {
+  ORDINAL_CLUSTER_NAME: 'clusterName',
+  ORDINAL_KIND_CONFIG: 'kindConfigPath',
+  ORDINAL_STATE_DIR: 'stateDir',
+  ORDINAL_TOOLS_DIR: 'toolsDir',
+  ORDINAL_CACHE_DIR: 'cacheDir',
+  ORDINAL_IMAGE_SOURCE: 'imageSource',
+  ORDINAL_DEBIAN_MIRROR: 'debianMirror',
+  ORDINAL_GOPROXY: 'goProxy',
+} as const satisfies Record<string, keyof Config>;
+
+export type ConfigOverrides = Partial<Omit<Config, 'timeouts'>> & { timeouts?: Partial<Record<TimeoutKind, string>> };
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const fromEnv: Record<string, string> = {};
+  for (const [k, field] of Object.entries(ENV_KEYS)) if (env[k]) fromEnv[field] = env[k]!;
+  const str = (field: keyof typeof fromEnv & keyof Config, dflt: string): string =>
+    (overrides[field as keyof ConfigOverrides] as string | undefined) ?? fromEnv[field] ?? dflt;
+
+  const imageSource = str('imageSource', 'auto');
+  if (!['auto', 'official', 'build'].includes(imageSource)) {
+    throw new InputError(`invalid image source "${imageSource}"`, 'use --image-source auto, official or build (or ORDINAL_IMAGE_SOURCE)');
+  }
+  const clusterName = str('clusterName', 'ordinal');
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(clusterName) || clusterName.length > 40) {
+    throw new InputError(`invalid cluster name "${clusterName}"`, 'use lowercase letters, digits and dashes, at most 40 characters');
+  }
+
+  const timeouts = {} as Record<TimeoutKind, number>;
+  for (const kind of Object.keys(DEFAULT_TIMEOUTS) as TimeoutKind[]) {
+    const envName = `ORDINAL_TIMEOUT_${kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    const raw = overrides.timeouts?.[kind] ?? env[envName] ?? DEFAULT_TIMEOUTS[kind];
+    timeouts[kind] = parseDuration(raw, `timeout ${envName}`);
+  }
+
+  const cfg: Config = {
+    clusterName,
+    kindConfigPath: path.resolve(str('kindConfigPath', path.join(PROJECT_ROOT, 'kind-config.yaml'))),
+    stateDir: path.resolve(str('stateDir', path.join(PROJECT_ROOT, '.ordinal'))),
+    toolsDir: path.resolve(str('toolsDir', path.join(PROJECT_ROOT, '.tools'))),
+    cacheDir: path.resolve(str('cacheDir', path.join(env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'ordinal'))),
+    imageSource: imageSource as ImageSource,
+    debianMirror: str('debianMirror', 'http://deb.debian.org/debian'),
+    goProxy: str('goProxy', env.GOPROXY?.split(',')[0] || 'https://proxy.golang.org'),
+    timeouts: Object.freeze(timeouts),
+    debug: overrides.debug ?? Boolean(env.ORDINAL_DEBUG),
+  };
+  return Object.freeze(cfg);
+}
+
+/** Every ORDINAL_* variable, its default and what it does; rendered into the README's table. */
+export const ENV_DOC: Array<[string, string, string]> = [
+  ['ORDINAL_CLUSTER_NAME', 'ordinal', 'kind cluster name used by `cluster` and `run`'],
+  ['ORDINAL_KIND_CONFIG', 'kind-config.yaml', 'cluster shape (nodes, pod subnet)'],
+  ['ORDINAL_IMAGE_SOURCE', 'auto', '`official` pulls registry images, `build` builds from package registries, `auto` tries official then builds'],
+  ['ORDINAL_CACHE_DIR', '~/.cache/ordinal', 'content-addressed build cache (Go binaries, rootfs tarballs, build logs)'],
+  ['ORDINAL_STATE_DIR', '.ordinal', 'kubeconfig files of clusters ordinal created'],
+  ['ORDINAL_TOOLS_DIR', '.tools', 'project-local binaries (kind, k6)'],
+  ['ORDINAL_DEBIAN_MIRROR', 'http://deb.debian.org/debian', 'Debian mirror for debootstrap'],
+  ['ORDINAL_GOPROXY', '$GOPROXY or https://proxy.golang.org', 'Go module proxy (one URL)'],
+  ['ORDINAL_TIMEOUT_<KIND>', 'see harness/config.ts', 'override one wait bound, e.g. ORDINAL_TIMEOUT_POD_READY=5m'],
+  ['ORDINAL_KEEP', 'unset', '`1` keeps namespaces and the cluster after a run for inspection'],
+  ['ORDINAL_DEBUG', 'unset', '`1` prints debug logs and stacks'],
+];

@@ -1,0 +1,198 @@
+// Everything ordinal builds, as a graph of content-addressed artifacts. An artifact's key hashes its
+// recipe script, its extra input files, its pinned inputs and the keys of what it is built from,
+// so an unchanged artifact is never rebuilt and a changed pin rebuilds exactly its dependents.
+import { VERSIONS as V } from './versions.ts';
+
+export type Group = 'cluster' | 'web' | 'apps';
+
+export interface Artifact {
+  id: string;
+  /** one line for `ordinal images list` and the build log */
+  description: string;
+  group: Group;
+  /** script in harness/images/recipes/ */
+  recipe: string;
+  /** extra inputs, relative to harness/images/ (files or directories) */
+  files?: string[];
+  /** pinned inputs, passed to the recipe as environment variables */
+  env: Record<string, string>;
+  /** recipe env var → artifact id; the value passed is the dependency's output dir or image tag */
+  deps?: Record<string, string>;
+  /** an image artifact is done when this tag carries its key as label org.ordinal.key */
+  image?: string;
+  /** where a registry is reachable, this official image may stand in (see OFFICIAL_IMAGES) */
+  official?: 'node' | 'nginx';
+}
+
+const SLIM_PACKAGES = 'iptables,conntrack,nftables,iproute2,ca-certificates,netcat-openbsd,procps';
+const NODE_PACKAGES = [
+  'systemd,dbus,conntrack,iptables,nftables,iproute2,ethtool,util-linux,mount,kmod,libseccomp2,pigz',
+  'bash,ca-certificates,curl,jq,procps,e2fsprogs,socat,ebtables,hostname',
+  'containerd,runc,containernetworking-plugins',
+].join(',');
+
+const debian = (packages: string) => ({ SUITE: V.debianSuite, VARIANT: 'minbase', PACKAGES: packages });
+const goModule = (module: string, pkg: string, bin: string, ldflags = '') => ({ MODULE: module, PACKAGE: pkg, BIN: bin, LDFLAGS: ldflags });
+
+export const NODE_IMAGE = `ordinal.local/node:v${V.kubernetes}`;
+export const NGINX_IMAGE = 'ordinal.local/nginx:fixture';
+export const SLIM_IMAGE = 'ordinal.local/base/slim:bookworm';
+
+export const ARTIFACTS: readonly Artifact[] = [
+  // ---- Go programs, from the Go module proxy ----
+  {
+    id: 'go/kubernetes',
+    description: `kubeadm, kubelet, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler, kube-proxy v${V.kubernetes} (k8s.io/kubernetes)`,
+    group: 'cluster',
+    recipe: 'go-kubernetes.sh',
+    env: { K8S_VERSION: V.kubernetes, BINARIES: 'kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler kube-proxy' },
+  },
+  {
+    id: 'go/etcd',
+    description: `etcd v${V.etcd} (go.etcd.io/etcd/server/v3)`,
+    group: 'cluster',
+    recipe: 'go-module.sh',
+    env: goModule(`go.etcd.io/etcd/server/v3@v${V.etcd}`, 'go.etcd.io/etcd/server/v3', 'etcd'),
+  },
+  {
+    id: 'go/coredns',
+    description: `CoreDNS v${V.coredns} (github.com/coredns/coredns)`,
+    group: 'cluster',
+    recipe: 'go-module.sh',
+    env: goModule(`github.com/coredns/coredns@v${V.coredns}`, 'github.com/coredns/coredns', 'coredns'),
+  },
+  {
+    id: 'go/crictl',
+    description: `crictl ${V.crictl} (sigs.k8s.io/cri-tools)`,
+    group: 'cluster',
+    recipe: 'go-module.sh',
+    env: goModule(`sigs.k8s.io/cri-tools@${V.crictl}`, 'sigs.k8s.io/cri-tools/cmd/crictl', 'crictl', `-X sigs.k8s.io/cri-tools/pkg/version.Version=${V.crictl}`),
+  },
+  {
+    id: 'go/local-path-provisioner',
+    description: `local-path-provisioner ${V.localPathProvisioner} (github.com/rancher/local-path-provisioner)`,
+    group: 'cluster',
+    recipe: 'go-module.sh',
+    env: goModule(`github.com/rancher/local-path-provisioner@${V.localPathProvisioner}`, 'github.com/rancher/local-path-provisioner', 'local-path-provisioner'),
+  },
+  {
+    id: 'go/kind',
+    description: `kind ${V.kind} (sigs.k8s.io/kind), installed into the project's tools folder`,
+    group: 'cluster',
+    recipe: 'go-module.sh',
+    env: goModule(`sigs.k8s.io/kind@${V.kind}`, 'sigs.k8s.io/kind', 'kind'),
+  },
+  {
+    id: 'go/netd',
+    description: 'ordinal-netd, the pod network of offline node images (harness/images/netd, on client-go)',
+    group: 'cluster',
+    recipe: 'go-local.sh',
+    files: ['netd'],
+    env: { SRC: 'netd', BIN: 'ordinal-netd' },
+  },
+  {
+    id: 'c/pause',
+    description: 'pause, compiled from build/pause/linux/pause.c in the k8s.io/kubernetes module',
+    group: 'cluster',
+    recipe: 'pause.sh',
+    env: { K8S_VERSION: V.kubernetes, PAUSE_VERSION: V.pauseTags[0] },
+  },
+  // ---- Debian root filesystems, from the Debian mirror ----
+  {
+    id: 'rootfs/node',
+    description: 'Debian bookworm rootfs for kind nodes: systemd 252, containerd 1.6, runc, CNI plugins',
+    group: 'cluster',
+    recipe: 'rootfs.sh',
+    env: debian(NODE_PACKAGES),
+  },
+  {
+    id: 'rootfs/slim',
+    description: 'Debian bookworm minbase with iptables, conntrack, iproute2 (kube-proxy, netd, local-path, tools)',
+    group: 'cluster',
+    recipe: 'rootfs.sh',
+    env: debian(SLIM_PACKAGES),
+  },
+  {
+    id: 'image/slim',
+    description: `${SLIM_IMAGE}: base image for networking and helper images`,
+    group: 'cluster',
+    recipe: 'base-image.sh',
+    files: ['recipes/files/iptables-wrapper'],
+    env: { IPTABLES_WRAPPER: '1' },
+    deps: { ROOTFS: 'rootfs/slim' },
+    image: SLIM_IMAGE,
+  },
+  // ---- the node image ----
+  {
+    id: 'tar/k8s-images',
+    description: 'component images tagged as kubeadm and the node manifests expect, saved for preloading',
+    group: 'cluster',
+    recipe: 'k8s-images.sh',
+    env: {
+      K8S_VERSION: V.kubernetes,
+      ETCD_TAG: V.etcdImageTag,
+      COREDNS_TAG: `v${V.coredns}`,
+      PAUSE_TAGS: V.pauseTags.join(' '),
+      LPP_IMAGE: `ordinal.local/local-path-provisioner:${V.localPathProvisioner}`,
+      HELPER_IMAGE: 'ordinal.local/local-path-helper:bookworm',
+      NETD_IMAGE: 'ordinal.local/netd:v1',
+    },
+    deps: {
+      K8S_BIN: 'go/kubernetes',
+      ETCD_BIN: 'go/etcd',
+      COREDNS_BIN: 'go/coredns',
+      PAUSE_BIN: 'c/pause',
+      LPP_BIN: 'go/local-path-provisioner',
+      NETD_BIN: 'go/netd',
+      SLIM_BASE: 'image/slim',
+    },
+  },
+  {
+    id: 'image/node',
+    description: `${NODE_IMAGE}: kind node image, every component image preloaded`,
+    group: 'cluster',
+    recipe: 'node-image.sh',
+    files: ['node'],
+    env: { KIND_VERSION: V.kind, K8S_VERSION: V.kubernetes, MANIFESTS: 'node' },
+    deps: { ROOTFS: 'rootfs/node', K8S_BIN: 'go/kubernetes', CRICTL_BIN: 'go/crictl', K8S_IMAGES: 'tar/k8s-images' },
+    image: NODE_IMAGE,
+    official: 'node',
+  },
+  // ---- the web fixture ----
+  {
+    id: 'rootfs/nginx',
+    description: 'Debian bookworm minbase with nginx',
+    group: 'web',
+    recipe: 'rootfs.sh',
+    env: debian('nginx,procps'),
+  },
+  {
+    id: 'image/nginx',
+    description: `${NGINX_IMAGE}: nginx for the built-in web fixture`,
+    group: 'web',
+    recipe: 'nginx-image.sh',
+    deps: { ROOTFS: 'rootfs/nginx' },
+    env: {},
+    image: NGINX_IMAGE,
+    official: 'nginx',
+  },
+];
+
+export function artifact(id: string): Artifact {
+  const a = ARTIFACTS.find((x) => x.id === id);
+  if (!a) throw new Error(`no artifact ${id}`);
+  return a;
+}
+
+/** The artifact and everything it is built from, dependencies first. */
+export function closure(ids: readonly string[]): Artifact[] {
+  const out: Artifact[] = [];
+  const visit = (id: string) => {
+    if (out.some((a) => a.id === id)) return;
+    const a = artifact(id);
+    for (const dep of Object.values(a.deps ?? {})) visit(dep);
+    out.push(a);
+  };
+  ids.forEach(visit);
+  return out;
+}

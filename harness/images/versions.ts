@@ -1,0 +1,33 @@
+// Every pinned version ordinal builds from. Changing one changes the content keys of everything
+// built from it, so the next `ordinal images build` rebuilds exactly what depends on it.
+// docs/offline-images.md explains each pin and how to move to another Kubernetes release.
+export const VERSIONS = {
+  /** k8s.io/kubernetes module; 1.34 still runs on cgroup v1 hosts with Debian's containerd 1.6 */
+  kubernetes: '1.34.4',
+  /** tags kubeadm v1.34.4 asks for (`kubeadm config images list --kubernetes-version v1.34.4`) */
+  etcd: '3.6.5',
+  etcdImageTag: '3.6.5-0',
+  coredns: '1.12.1',
+  /** kubeadm wants 3.10.1; kind's containerd config names 3.10 as the sandbox image: both are tagged */
+  pauseTags: ['3.10.1', '3.10'],
+  kind: 'v0.31.0',
+  crictl: 'v1.34.0',
+  /** v0.0.31-33 are refused or unverifiable by the module proxy here; v0.0.30 verifies */
+  localPathProvisioner: 'v0.0.30',
+  debianSuite: 'bookworm',
+  /** Maven Central */
+  zookeeper: '3.8.4',
+  kafka: '3.9.1',
+  scala: '2.13',
+  /** go.k6.io/k6 v1 line, built with xk6 */
+  k6: 'v1.8.1',
+  xk6: 'v1.4.11',
+  kafkaGo: 'v0.4.49',
+} as const;
+
+/** Official images used when a registry is reachable (--image-source official|auto). */
+export const OFFICIAL_IMAGES = {
+  /** kind v0.30.0's published node image for Kubernetes 1.34 */
+  node: 'kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a',
+  nginx: 'docker.io/library/nginx:1.27',
+} as const;
