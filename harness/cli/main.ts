@@ -1,5 +1,6 @@
 // `ordinal` command line: dispatches subcommands, turns errors into one-line causes with fixes.
 import { describeForUser } from '../errors.ts';
+import { clusterCommand } from './cluster.ts';
 import { imagesCommand } from './images.ts';
 
 const USAGE = `ordinal — conformance suite for stateful workloads on Kubernetes
@@ -7,10 +8,12 @@ const USAGE = `ordinal — conformance suite for stateful workloads on Kubernete
 usage: npx ordinal <command> [options]     (each command takes --help)
 
   images build|list                build or list the images ordinal needs (no registry required)
+  cluster up|down|status|kubeconfig  manage the kind cluster ordinal runs on
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   images: imagesCommand,
+  cluster: clusterCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -27,14 +30,19 @@ async function main(argv: string[]): Promise<number> {
   return handler(rest);
 }
 
+// Exit explicitly: the Kubernetes client keeps API connections alive, which would hold the process.
+async function exit(code: number): Promise<never> {
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+  process.exit(code);
+}
+
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => exit(code),
   (err) => {
     const { text, exitCode } = describeForUser(err);
     console.error(text);
     if (process.env.ORDINAL_DEBUG && err instanceof Error) console.error(err.stack);
-    process.exitCode = exitCode;
+    return exit(exitCode);
   },
 );

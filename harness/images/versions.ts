@@ -11,7 +11,8 @@ export const VERSIONS = {
   /** kubeadm wants 3.10.1; kind's containerd config names 3.10 as the sandbox image: both are tagged */
   pauseTags: ['3.10.1', '3.10'],
   kind: 'v0.31.0',
-  crictl: 'v1.34.0',
+  /** v1.31-v1.35 are refused or missing from the checksum database; crictl talks CRI v1 to any containerd >= 1.6 */
+  crictl: 'v1.36.0',
   /** v0.0.31-33 are refused or unverifiable by the module proxy here; v0.0.30 verifies */
   localPathProvisioner: 'v0.0.30',
   debianSuite: 'bookworm',

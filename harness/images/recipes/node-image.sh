@@ -2,7 +2,9 @@
 # The kind node image, assembled without a registry:
 #   1. a Debian bookworm rootfs (systemd 252, Debian's containerd 1.6, runc, CNI plugins),
 #   2. kind's base files (entrypoint, units, containerd config) from the sigs.k8s.io/kind module zip,
-#      adapted to Debian's paths,
+#      adapted to Debian's paths; containerd clamps pods' oom_score_adj to its own
+#      (restrict_oom_score_adj), as some sandboxed hosts refuse negative values even to root,
+#      which kills runc for every pod (a no-op where containerd itself runs at -999),
 #   3. kubeadm/kubelet/kubectl/crictl, /kind/version, the CNI and storage manifests,
 #   4. every component image preloaded into the node's containerd (k8s.io namespace).
 # in: ROOTFS KIND_VERSION K8S_VERSION K8S_BIN CRICTL_BIN K8S_IMAGES (dir with images.tar)
@@ -34,6 +36,8 @@ RUN chmod 0755 /usr/local/bin/* /kind/bin /kind/bin/* \\
  && systemctl enable kubelet.service containerd.service undo-mount-hacks.service \\
  && systemctl mask systemd-binfmt.service \\
  && mkdir -p /etc/kubernetes/manifests /kind/manifests \\
+ && sed -i 's/restrict_oom_score_adj = false/restrict_oom_score_adj = true/' /etc/containerd/config.toml \\
+ && grep -q 'restrict_oom_score_adj = true' /etc/containerd/config.toml \\
  && ctr oci spec | jq '.hooks.createContainer[.hooks.createContainer|length] |= .+{"path":"/kind/bin/mount-product-files.sh"}' \\
         | jq 'del(.process.rlimits)' > /etc/containerd/cri-base.json
 DOCKERFILE
@@ -45,7 +49,7 @@ name="ordinal-node-build-$$"
 cleanup() { docker rm -f -v "$name" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 step "assembling node: binaries, manifests, preloaded images"
-docker run -d --name "$name" --entrypoint=sleep --security-opt seccomp=unconfined \
+docker run -d --init --name "$name" --entrypoint=sleep --security-opt seccomp=unconfined \
   "ordinal.local/build/node-base:$KEY" infinity >/dev/null
 for b in kubeadm kubelet kubectl; do docker cp "$K8S_BIN/$b" "$name:/usr/bin/$b"; done
 docker cp "$CRICTL_BIN/crictl" "$name:/usr/local/bin/crictl"
@@ -56,6 +60,8 @@ docker cp "$MANIFESTS/default-storage.yaml" "$name:/kind/manifests/default-stora
 docker exec "$name" bash -c 'nohup containerd >/tmp/containerd.log 2>&1 &
   for i in $(seq 1 50); do ctr version >/dev/null 2>&1 && exit 0; sleep 0.2; done; cat /tmp/containerd.log; exit 1'
 docker exec -i "$name" ctr -n k8s.io images import --all-platforms --no-unpack --digests - < "$K8S_IMAGES/images.tar" >/dev/null
+# --digests also leaves "import-<date>@sha256:…" references; only the tags matter
+docker exec "$name" sh -c 'ctr -n k8s.io images ls -q | grep "^import-" | xargs -r ctr -n k8s.io images rm >/dev/null'
 got=$(docker exec "$name" ctr -n k8s.io images ls -q | grep -v '^sha256:' | sort)
 missing=$(comm -23 <(sed 's#^\([^/]*\)$#docker.io/library/\1#' "$K8S_IMAGES/images.txt" | sort) <(echo "$got"))
 if [ -n "$missing" ]; then echo "images missing from the node after import:"; echo "$missing"; exit 1; fi

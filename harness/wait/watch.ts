@@ -1,0 +1,101 @@
+// Watch-based waits: a list+watch cache (client-node's informer, which re-lists on 410 Gone and
+// re-watches when the server closes the stream) evaluated on every change.
+import * as k8s from '@kubernetes/client-node';
+import { Impossible, OrdinalError, TimeoutError } from '../errors.ts';
+import { debug } from '../log.ts';
+import type { Kube } from '../kube/client.ts';
+import type { ProbeResult } from './poll.ts';
+
+export type WatchEvent = 'add' | 'update' | 'delete';
+
+export interface WatchSource<T extends k8s.KubernetesObject> {
+  /** API path to watch, e.g. /api/v1/namespaces/ns/pods */
+  path: string;
+  list: () => Promise<k8s.KubernetesListObject<T>>;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** A running list+watch with a cache and event listeners; restarts itself after watch errors. */
+export class ObjectWatch<T extends k8s.KubernetesObject> {
+  private informer: k8s.Informer<T> & k8s.ObjectCache<T>;
+  private listeners = new Set<(type: WatchEvent, obj: T, at: Date) => void>();
+  private stopped = false;
+  private restartTimer?: NodeJS.Timeout;
+
+  constructor(kube: Kube, source: WatchSource<T>) {
+    this.informer = new k8s.ListWatch(source.path, new k8s.Watch(kube.kc), source.list, false, source.labelSelector, source.fieldSelector);
+    for (const type of ['add', 'update', 'delete'] as const) {
+      this.informer.on(type, (obj: T) => {
+        const at = new Date();
+        for (const l of this.listeners) l(type, obj, at);
+      });
+    }
+    this.informer.on('error', (err: unknown) => {
+      if (this.stopped) return;
+      debug('watch', `${source.path}: ${(err as Error)?.message ?? err}; restarting`);
+      this.restartTimer = setTimeout(() => void this.informer.start().catch(() => {}), 1000);
+    });
+  }
+
+  async start(): Promise<this> {
+    await this.informer.start();
+    return this;
+  }
+
+  on(listener: (type: WatchEvent, obj: T, at: Date) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(): T[] {
+    return [...this.informer.list()];
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
+    await this.informer.stop();
+  }
+}
+
+/**
+ * Waits until `evaluate(current objects)` says done; evaluates on start and on every change.
+ * The evaluator may throw Impossible to stop early.
+ */
+export async function waitForWatch<T extends k8s.KubernetesObject, R>(
+  kube: Kube,
+  source: WatchSource<T>,
+  subject: string,
+  expectation: string,
+  evaluate: (objects: T[]) => ProbeResult<R>,
+  opts: { timeoutMs: number; signal?: AbortSignal },
+): Promise<R> {
+  const w = new ObjectWatch(kube, source);
+  let last = 'nothing yet';
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    return await new Promise<R>((resolve, reject) => {
+      const check = () => {
+        try {
+          const r = evaluate(w.list());
+          if (r.observed !== last) debug('wait', `[${subject}] ${r.observed}`);
+          last = r.observed;
+          if (r.done) resolve(r.value as R);
+        } catch (err) {
+          reject(err instanceof Impossible ? new OrdinalError(`${subject}: expected ${expectation}, but ${err.message}`) : err);
+        }
+      };
+      timer = setTimeout(() => reject(new TimeoutError(expectation, subject, opts.timeoutMs, last)), opts.timeoutMs);
+      onAbort = () => reject(opts.signal!.reason);
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      w.on(check);
+      w.start().then(check, reject);
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+    await w.stop();
+  }
+}
