@@ -3,6 +3,7 @@
 // Impossible (the state can no longer be reached). Transient probe errors count as observations.
 import { Impossible, OrdinalError, TimeoutError } from '../errors.ts';
 import { debug } from '../log.ts';
+import { trackWait } from './accounting.ts';
 
 export interface ProbeResult<T> {
   done: boolean;
@@ -37,6 +38,15 @@ export interface PollOptions {
 }
 
 export async function poll<T>(
+  subject: string,
+  expectation: string,
+  probe: () => Promise<ProbeResult<T>>,
+  opts: PollOptions,
+): Promise<T> {
+  return trackWait(() => pollUntracked(subject, expectation, probe, opts));
+}
+
+async function pollUntracked<T>(
   subject: string,
   expectation: string,
   probe: () => Promise<ProbeResult<T>>,

@@ -5,6 +5,7 @@ import { Impossible, OrdinalError, TimeoutError } from '../errors.ts';
 import { debug } from '../log.ts';
 import type { Kube } from '../kube/client.ts';
 import type { ProbeResult } from './poll.ts';
+import { beginWait, endWait } from './accounting.ts';
 
 export type WatchEvent = 'add' | 'update' | 'delete';
 
@@ -75,6 +76,7 @@ export async function waitForWatch<T extends k8s.KubernetesObject, R>(
   let last = 'nothing yet';
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
+  beginWait();
   try {
     return await new Promise<R>((resolve, reject) => {
       const check = () => {
@@ -94,6 +96,7 @@ export async function waitForWatch<T extends k8s.KubernetesObject, R>(
       w.start().then(check, reject);
     });
   } finally {
+    endWait();
     clearTimeout(timer);
     if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
     await w.stop();

@@ -1,0 +1,73 @@
+// exec in a pod through the Kubernetes API (websocket), with an argv, a bound and the exit code.
+// client-node's Exec resolves when the socket opens; this resolves on the final status frame.
+import { Writable } from 'node:stream';
+import * as k8s from '@kubernetes/client-node';
+import { OrdinalError, TimeoutError, shellQuote } from '../errors.ts';
+import { debug } from '../log.ts';
+import { trackWait } from '../wait/accounting.ts';
+import type { Kube } from './client.ts';
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** the API's message when the command could not run or failed */
+  message?: string;
+}
+
+function collector(chunks: Buffer[]): Writable {
+  return new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(Buffer.from(chunk));
+      cb();
+    },
+  });
+}
+
+export async function execInPod(
+  kube: Kube,
+  target: { namespace: string; pod: string; container: string },
+  argv: string[],
+  opts: { timeoutMs: number },
+): Promise<ExecResult> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const what = `exec in ${target.namespace}/${target.pod} (${target.container}): ${shellQuote(argv)}`;
+  debug('exec', what);
+  return trackWait(async () => {
+    let ws: { close: () => void } | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await new Promise<ExecResult>((resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new TimeoutError('the command to finish', `Pod ${target.namespace}/${target.pod}`, opts.timeoutMs, `${shellQuote(argv)} still running; stdout so far: ${Buffer.concat(out).toString().slice(-200) || '(none)'}`)),
+          opts.timeoutMs,
+        );
+        new k8s.Exec(kube.kc)
+          .exec(target.namespace, target.pod, target.container, argv, collector(out), collector(err), null, false, (status: k8s.V1Status) => {
+            const stdout = Buffer.concat(out).toString();
+            const stderr = Buffer.concat(err).toString();
+            if (status.status === 'Success') return resolve({ stdout, stderr, exitCode: 0 });
+            const code = status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message;
+            resolve({ stdout, stderr, exitCode: code !== undefined ? Number(code) : 126, message: status.message });
+          })
+          .then((socket) => {
+            ws = socket;
+            socket.on('error', (e: Error) => reject(new OrdinalError(`${what}: ${e.message}`)));
+          }, (e: unknown) => reject(new OrdinalError(`${what}: ${(e as Error)?.message ?? e}`)));
+      });
+    } finally {
+      clearTimeout(timer);
+      ws?.close();
+    }
+  });
+}
+
+/** exec that throws (with stderr and the API message) unless the command exits 0. */
+export async function execOk(kube: Kube, target: { namespace: string; pod: string; container: string }, argv: string[], opts: { timeoutMs: number }): Promise<string> {
+  const r = await execInPod(kube, target, argv, opts);
+  if (r.exitCode !== 0) {
+    throw new OrdinalError(`\`${shellQuote(argv)}\` in ${target.namespace}/${target.pod} exited ${r.exitCode}: ${(r.stderr || r.message || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  return r.stdout;
+}

@@ -1,0 +1,92 @@
+// StatefulSet actions and waits. Waits read the suite's timeline recorder, so what they saw is what
+// the verdicts judge.
+import * as k8s from '@kubernetes/client-node';
+import { Impossible } from '../errors.ts';
+import type { TimelineRecorder } from '../timeline/recorder.ts';
+import type { PodEntry } from '../timeline/model.ts';
+import { api, isNotFound, type Kube } from './client.ts';
+
+const MERGE = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+export async function scaleStatefulSet(kube: Kube, namespace: string, name: string, replicas: number): Promise<void> {
+  await api(`scale StatefulSet ${namespace}/${name} to ${replicas}`, () =>
+    kube.apps.patchNamespacedStatefulSetScale({ name, namespace, body: { spec: { replicas } } }, MERGE),
+  );
+}
+
+export async function readStatefulSet(kube: Kube, namespace: string, name: string): Promise<k8s.V1StatefulSet> {
+  return api(`read StatefulSet ${namespace}/${name}`, () => kube.apps.readNamespacedStatefulSet({ name, namespace }));
+}
+
+/** Deletes the StatefulSet and (cascade) its pods; PVCs follow persistentVolumeClaimRetentionPolicy. */
+export async function deleteStatefulSet(kube: Kube, namespace: string, name: string): Promise<void> {
+  try {
+    await kube.apps.deleteNamespacedStatefulSet({ name, namespace, propagationPolicy: 'Background' });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+export async function deletePod(kube: Kube, namespace: string, name: string, opts: { force?: boolean } = {}): Promise<string> {
+  const pod = await api(`read Pod ${namespace}/${name}`, () => kube.core.readNamespacedPod({ name, namespace }));
+  await api(`delete Pod ${namespace}/${name}`, () =>
+    kube.core.deleteNamespacedPod({ name, namespace, ...(opts.force ? { gracePeriodSeconds: 0 } : {}) }),
+  );
+  return pod.metadata!.uid!;
+}
+
+export function describePods(pods: PodEntry[]): string {
+  if (pods.length === 0) return 'no pods';
+  return pods
+    .map((p) => `${p.pod}=${p.terminating ? 'Terminating' : (p.phase ?? 'Pending')}${p.ready ? '/Ready' : '/NotReady'}`)
+    .join(', ');
+}
+
+/**
+ * Waits until exactly the pods <sts>-0 … <sts>-(n-1) exist, each Running and Ready and not
+ * terminating; returns them. `notUids` requires fresh pods (e.g. after a deletion). A pod that
+ * Failed makes the wait impossible.
+ */
+export async function waitForRunningAndReady(
+  rec: TimelineRecorder,
+  n: number,
+  timeoutMs: number,
+  opts: { notUids?: Set<string>; subject?: string } = {},
+): Promise<PodEntry[]> {
+  const sts = rec.statefulSet;
+  return rec.waitUntil(
+    opts.subject ?? `StatefulSet ${rec.namespace}/${sts}`,
+    `${n} pods ${sts}-0…${sts}-${n - 1} Running and Ready${opts.notUids ? ' (re-created)' : ''}`,
+    (pods) => {
+      const failed = pods.find((p) => p.phase === 'Failed');
+      if (failed) throw new Impossible(`${failed.pod} is Failed`);
+      const want = pods.filter((p) => p.ordinal >= 0 && p.ordinal < n);
+      const extra = pods.filter((p) => p.ordinal >= n);
+      const done =
+        want.length === n &&
+        extra.length === 0 &&
+        want.every((p) => p.ready && p.running && !p.terminating && !(opts.notUids?.has(p.uid) ?? false));
+      return { done, observed: `ready ${want.filter((p) => p.ready && !p.terminating).length}/${n}: ${describePods(pods)}`, value: want };
+    },
+    timeoutMs,
+  );
+}
+
+/** Waits until no pod of the StatefulSet exists. */
+export async function waitForNoPods(rec: TimelineRecorder, timeoutMs: number): Promise<void> {
+  await rec.waitUntil(`StatefulSet ${rec.namespace}/${rec.statefulSet}`, 'no pods', (pods) => ({ done: pods.length === 0, observed: describePods(pods) }), timeoutMs);
+}
+
+/** Waits until exactly `n` pods exist and the higher ordinals are gone (after a scale-down). */
+export async function waitForScaledDown(rec: TimelineRecorder, n: number, timeoutMs: number): Promise<PodEntry[]> {
+  return rec.waitUntil(
+    `StatefulSet ${rec.namespace}/${rec.statefulSet}`,
+    `pods with ordinal ≥ ${n} gone and ${n} Ready`,
+    (pods) => ({
+      done: pods.every((p) => p.ordinal < n) && pods.filter((p) => p.ready && !p.terminating).length === n,
+      observed: describePods(pods),
+      value: pods,
+    }),
+    timeoutMs,
+  );
+}

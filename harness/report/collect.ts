@@ -1,0 +1,53 @@
+// What a failed check leaves behind for an operator: every object in the namespace described as YAML,
+// events in time order, pod logs (current and previous containers), the PVs behind the PVCs, and the
+// recorded timeline so far.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import type { Kube } from '../kube/client.ts';
+import { describeEntry } from '../timeline/model.ts';
+import type { TimelineRecorder } from '../timeline/recorder.ts';
+
+async function safe<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch {
+    return undefined;
+  }
+}
+
+export async function collectDiagnostics(kube: Kube, namespace: string, dir: string, recorder?: TimelineRecorder): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const [pods, sts, pvcs, svcs, events, cms, eps] = await Promise.all([
+    safe(() => kube.core.listNamespacedPod({ namespace })),
+    safe(() => kube.apps.listNamespacedStatefulSet({ namespace })),
+    safe(() => kube.core.listNamespacedPersistentVolumeClaim({ namespace })),
+    safe(() => kube.core.listNamespacedService({ namespace })),
+    safe(() => kube.core.listNamespacedEvent({ namespace })),
+    safe(() => kube.core.listNamespacedConfigMap({ namespace })),
+    safe(() => kube.core.listNamespacedEndpoints({ namespace })),
+  ]);
+  const pvNames = (pvcs?.items ?? []).map((c) => c.spec?.volumeName).filter(Boolean) as string[];
+  const pvs = await Promise.all(pvNames.map((name) => safe(() => kube.core.readPersistentVolume({ name }))));
+  const dump = (items: unknown[]) => items.map((o) => k8s.dumpYaml(o)).join('---\n');
+  await writeFile(path.join(dir, 'pods.yaml'), dump(pods?.items ?? []));
+  await writeFile(path.join(dir, 'statefulsets.yaml'), dump(sts?.items ?? []));
+  await writeFile(path.join(dir, 'pvcs.yaml'), dump(pvcs?.items ?? []));
+  await writeFile(path.join(dir, 'pvs.yaml'), dump(pvs.filter(Boolean)));
+  await writeFile(path.join(dir, 'services.yaml'), dump([...(svcs?.items ?? []), ...(eps?.items ?? [])]));
+  await writeFile(path.join(dir, 'configmaps.yaml'), dump(cms?.items ?? []));
+  const evLines = (events?.items ?? [])
+    .map((e) => ({ t: String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? ''), e }))
+    .sort((a, b) => a.t.localeCompare(b.t))
+    .map(({ t, e }) => `${t}  ${e.type}  ${e.involvedObject?.kind}/${e.involvedObject?.name}  ${e.reason}: ${(e.message ?? '').trim()}${(e.count ?? 1) > 1 ? ` (x${e.count})` : ''}`);
+  await writeFile(path.join(dir, 'events.txt'), evLines.join('\n') + '\n');
+  for (const pod of pods?.items ?? []) {
+    for (const c of pod.spec?.containers ?? []) {
+      for (const previous of [false, true]) {
+        const log = await safe(() => kube.core.readNamespacedPodLog({ name: pod.metadata!.name!, namespace, container: c.name, previous, tailLines: 500 }));
+        if (log) await writeFile(path.join(dir, `log-${pod.metadata!.name}-${c.name}${previous ? '-previous' : ''}.txt`), log);
+      }
+    }
+  }
+  if (recorder) await writeFile(path.join(dir, 'timeline.txt'), recorder.entries().map(describeEntry).join('\n') + '\n');
+}

@@ -1,0 +1,129 @@
+// One suite's session: its own namespace (from generateName, labelled with the run id), the fixture
+// deployed there, a timeline recorder on the fixture's pods, and cleanup of all of it.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type * as k8s from '@kubernetes/client-node';
+import { PROJECT_ROOT, loadConfig, type Config } from '../config.ts';
+import { InputError } from '../errors.ts';
+import { loadFixture, statefulSetOf, type Fixture, type SuiteName } from '../fixture/fixture.ts';
+import { applyObjects } from '../kube/apply.ts';
+import { loadKube, type Kube } from '../kube/client.ts';
+import { execInPod, execOk, type ExecResult } from '../kube/exec.ts';
+import { ownedLabels } from '../kube/labels.ts';
+import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
+import { TimelineRecorder } from '../timeline/recorder.ts';
+import { collectDiagnostics } from '../report/collect.ts';
+
+/** What `ordinal run` hands to the suites, through ORDINAL_* environment variables. */
+export interface RunContext {
+  kubeconfig: string;
+  fixtureDir?: string;
+  runDir: string;
+  runId: string;
+  /** the kind cluster behind the kubeconfig, when there is one (node restarts, image loads) */
+  kindCluster?: string;
+  keep: boolean;
+}
+
+export function runContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+  if (!env.ORDINAL_KUBECONFIG) {
+    throw new InputError('the suites need a cluster: ORDINAL_KUBECONFIG is not set', 'run them with `npx ordinal run` (which creates or reuses the kind cluster), or set ORDINAL_KUBECONFIG');
+  }
+  const runId = env.ORDINAL_RUN_ID ?? `adhoc-${Date.now().toString(36)}`;
+  return {
+    kubeconfig: env.ORDINAL_KUBECONFIG,
+    fixtureDir: env.ORDINAL_FIXTURE || undefined,
+    runDir: env.ORDINAL_RUN_DIR ?? path.join(PROJECT_ROOT, 'reports', runId),
+    runId,
+    kindCluster: env.ORDINAL_KIND_CLUSTER || undefined,
+    keep: env.ORDINAL_KEEP === '1',
+  };
+}
+
+export class SuiteSession {
+  recorder?: TimelineRecorder;
+  private recorders: TimelineRecorder[] = [];
+
+  private constructor(
+    readonly suite: SuiteName,
+    readonly ctx: RunContext,
+    readonly cfg: Readonly<Config>,
+    readonly kube: Kube,
+    readonly fixture: Fixture,
+    readonly namespace: string,
+  ) {}
+
+  static async open(suite: SuiteName, defaultFixture: string): Promise<SuiteSession> {
+    const ctx = runContext();
+    const cfg = loadConfig();
+    const dir = ctx.fixtureDir ?? path.join(PROJECT_ROOT, defaultFixture);
+    if (!existsSync(dir)) throw new InputError(`fixture ${dir} does not exist`, 'pass --fixture DIR');
+    const fixture = loadFixture(dir);
+    const kube = loadKube(ctx.kubeconfig);
+    const ns = await createNamespace(kube, `ordinal-${suite}`, ownedLabels(ctx.runId, suite));
+    return new SuiteSession(suite, ctx, cfg, kube, fixture, ns);
+  }
+
+  get sts(): string {
+    return this.fixture.statefulSet;
+  }
+
+  get replicas(): number {
+    return statefulSetOf(this.fixture).spec?.replicas ?? 1;
+  }
+
+  labels(): Record<string, string> {
+    return ownedLabels(this.ctx.runId, this.suite);
+  }
+
+  /** Starts a fresh recorder on the fixture's pods (before creating them, to see everything). */
+  async record(): Promise<TimelineRecorder> {
+    const selector = statefulSetOf(this.fixture).spec?.selector?.matchLabels ?? {};
+    this.recorder = await TimelineRecorder.start(this.kube, this.namespace, this.sts, selector);
+    this.recorders.push(this.recorder);
+    return this.recorder;
+  }
+
+  /** Applies every object but the StatefulSet (Services, ConfigMaps, PDBs, …). */
+  async applySupporting(): Promise<void> {
+    const others = this.fixture.objects.filter((o) => !(o.kind === 'StatefulSet' && o.metadata?.name === this.sts));
+    await applyObjects(this.kube, others, { namespace: this.namespace, labels: this.labels() });
+  }
+
+  /** Creates (or re-creates) the StatefulSet from the fixture, optionally with other replicas. */
+  async applyStatefulSet(replicas?: number): Promise<k8s.V1StatefulSet> {
+    const sts = structuredClone(statefulSetOf(this.fixture));
+    if (replicas !== undefined) sts.spec = { ...sts.spec!, replicas };
+    this.recorder?.action(`apply StatefulSet ${this.sts} (replicas ${sts.spec?.replicas ?? 1})`);
+    const [applied] = await applyObjects(this.kube, [sts], { namespace: this.namespace, labels: this.labels() });
+    return applied as k8s.V1StatefulSet;
+  }
+
+  container(pod: string) {
+    return { namespace: this.namespace, pod, container: this.fixture.container };
+  }
+
+  exec(pod: string, argv: string[]): Promise<ExecResult> {
+    return execInPod(this.kube, this.container(pod), argv, { timeoutMs: this.cfg.timeouts.exec });
+  }
+
+  execOk(pod: string, argv: string[]): Promise<string> {
+    return execOk(this.kube, this.container(pod), argv, { timeoutMs: this.cfg.timeouts.exec });
+  }
+
+  /** Saves pod logs, events and object descriptions for a failed check. */
+  async collect(checkId: string): Promise<string> {
+    const dir = path.join(this.ctx.runDir, 'failures', this.suite, checkId.replace(/[^\w.-]+/g, '_'));
+    await collectDiagnostics(this.kube, this.namespace, dir, this.recorder);
+    return dir;
+  }
+
+  async close(): Promise<void> {
+    const dir = path.join(this.ctx.runDir, 'timelines');
+    for (const [i, r] of this.recorders.entries()) {
+      await r.stop();
+      await r.save(dir, `${this.suite}${this.recorders.length > 1 ? `-${i + 1}` : ''}`);
+    }
+    if (!this.ctx.keep) await deleteNamespace(this.kube, this.namespace);
+  }
+}
