@@ -63,6 +63,8 @@ export interface CheckContext {
 export interface SuiteOptions {
   /** fixture used when the run names none, relative to the project root */
   defaultFixture: string;
+  /** runs once before the checks (e.g. deploy the fixture); a failure fails every check */
+  setup?: (session: SuiteSession) => Promise<void>;
 }
 
 /** Declares a suite: one session (namespace + fixture) shared by its checks, run in order. */
@@ -73,6 +75,7 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions) {
 
   beforeAll(async () => {
     session = await SuiteSession.open(name, opts.defaultFixture);
+    await opts.setup?.(session);
   });
   afterAll(async () => {
     await session?.close();

@@ -12,6 +12,7 @@ import { execInPod, execOk, type ExecResult } from '../kube/exec.ts';
 import { ownedLabels } from '../kube/labels.ts';
 import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
 import { TimelineRecorder } from '../timeline/recorder.ts';
+import { waitForRunningAndReady } from '../kube/statefulset.ts';
 import { collectDiagnostics } from '../report/collect.ts';
 
 /** What `ordinal run` hands to the suites, through ORDINAL_* environment variables. */
@@ -97,6 +98,14 @@ export class SuiteSession {
     this.recorder?.action(`apply StatefulSet ${this.sts} (replicas ${sts.spec?.replicas ?? 1})`);
     const [applied] = await applyObjects(this.kube, [sts], { namespace: this.namespace, labels: this.labels() });
     return applied as k8s.V1StatefulSet;
+  }
+
+  /** Records, applies the fixture and waits until all its pods are Running and Ready. */
+  async deploy(replicas = this.replicas): Promise<void> {
+    const rec = await this.record();
+    await this.applySupporting();
+    await this.applyStatefulSet(replicas);
+    await waitForRunningAndReady(rec, replicas, this.cfg.timeouts.rollout);
   }
 
   container(pod: string) {
