@@ -1,0 +1,144 @@
+// storage: one PVC per ordinal named <template>-<sts>-<ordinal>; scale-down keeps the PVCs, or
+// deletes them where persistentVolumeClaimRetentionPolicy.whenScaled says so (declared = observed);
+// scale-up re-binds the same PVC and PV (UIDs compared); deleting and re-creating the StatefulSet
+// re-binds every PVC (or deletes them where whenDeleted says so).
+import { defineSuite } from '../../harness/suite/check.ts';
+import { statefulSetOf } from '../../harness/fixture/fixture.ts';
+import { deleteStatefulSet, readStatefulSet, scaleStatefulSet, waitForNoPods, waitForRunningAndReady, waitForScaledDown } from '../../harness/kube/statefulset.ts';
+import { claimName, dataVolume, describeClaim, listClaims, type ClaimRecord } from '../../harness/kube/volumes.ts';
+import { poll } from '../../harness/wait/poll.ts';
+import type { SuiteSession } from '../../harness/suite/session.ts';
+
+const s = defineSuite('storage', { defaultFixture: 'fixtures/web', setup: (session) => session.deploy() });
+
+const templates = (session: SuiteSession) => (statefulSetOf(session.fixture).spec?.volumeClaimTemplates ?? []).map((t) => t.metadata!.name!);
+const claimsOf = (session: SuiteSession, ordinal: number) => templates(session).map((t) => claimName(t, session.sts, ordinal));
+let retention = { whenScaled: 'Retain', whenDeleted: 'Retain' };
+
+async function mountedClaims(session: SuiteSession, pod: string): Promise<string[]> {
+  const p = await session.kube.core.readNamespacedPod({ name: pod, namespace: session.namespace });
+  return (p.spec?.volumes ?? []).map((v) => v.persistentVolumeClaim?.claimName).filter(Boolean) as string[];
+}
+
+function sameVolume(a: ClaimRecord | undefined, b: ClaimRecord | undefined): boolean {
+  return !!a && !!b && a.uid === b.uid && a.pv === b.pv && a.pvUid === b.pvUid;
+}
+
+s.check('pvc-per-ordinal', 'one PVC per ordinal, named <template>-<statefulset>-<ordinal>, Bound and mounted by its pod', async (c) => {
+  const { session } = c;
+  const dv = dataVolume(session.fixture);
+  const where = `StatefulSet ${session.namespace}/${session.sts}`;
+  if (templates(session).length === 0) {
+    c.fail(`${where} has no volumeClaimTemplates; its data path ${session.fixture.dataPath} is on ${dv.describe}, which is created empty with each pod and deleted with it, so no pod keeps its data. Add a volumeClaimTemplate${dv.volume ? ` named "${dv.volume}"` : ''} and remove the pod volume`);
+  }
+  if (dv.kind !== 'claim') c.fail(`${where}: the data path ${session.fixture.dataPath} is on ${dv.describe}, not on a volumeClaimTemplate (${templates(session).join(', ')}); mount a claim there`);
+  const claims = await listClaims(session.kube, session.namespace);
+  for (let i = 0; i < session.replicas; i++) {
+    const pod = `${session.sts}-${i}`;
+    const mounted = await mountedClaims(session, pod);
+    for (const name of claimsOf(session, i)) {
+      const cl = claims.get(name);
+      if (!cl) return c.fail(`${pod}: PVC ${name} does not exist (PVCs: ${[...claims.keys()].join(', ') || 'none'})`);
+      if (cl.phase !== 'Bound') c.fail(`${pod}: PVC ${name} is ${cl.phase}, expected Bound`);
+      if (!mounted.includes(name)) c.fail(`${pod} does not mount PVC ${name} (mounts ${mounted.join(', ') || 'no claims'})`);
+    }
+  }
+  const extra = [...claims.keys()].filter((n) => !Array.from({ length: session.replicas }, (_, i) => claimsOf(session, i)).flat().includes(n));
+  if (extra.length) c.note(`other PVCs in the namespace: ${extra.join(', ')}`);
+  c.measure('claims', claims.size, 'count');
+});
+
+let before = new Map<string, ClaimRecord>();
+
+s.check('scale-down-retention', 'scale-down keeps the PVCs, or deletes them exactly when whenScaled: Delete is declared', async (c) => {
+  const { session } = c;
+  const T = session.cfg.timeouts;
+  const applied = await readStatefulSet(session.kube, session.namespace, session.sts);
+  retention = { whenScaled: applied.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? 'Retain', whenDeleted: applied.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain' };
+  const n = session.replicas;
+  const top = n - 1;
+  before = await listClaims(session.kube, session.namespace);
+  session.recorder!.action(`scale ${session.sts} ${n} → ${top} (whenScaled: ${retention.whenScaled})`);
+  await scaleStatefulSet(session.kube, session.namespace, session.sts, top);
+  await waitForScaledDown(session.recorder!, top, T.rollout);
+  const names = claimsOf(session, top);
+  if (retention.whenScaled === 'Delete') {
+    const t0 = performance.now();
+    await poll(`PVCs ${names.join(', ')}`, 'to be deleted (whenScaled: Delete)', async () => {
+      const now = await listClaims(session.kube, session.namespace);
+      const left = names.filter((x) => now.has(x));
+      return { done: left.length === 0, observed: left.length ? left.map((x) => `${x} ${describeClaim(now.get(x))}`).join('; ') : 'deleted' };
+    }, { timeoutMs: T.pvcBound, intervalMs: 500 });
+    c.measure('claimDeletedMs', performance.now() - t0);
+    c.note(`whenScaled: Delete declared; ${names.join(', ')} deleted on scale-down`);
+    return;
+  }
+  const now = await listClaims(session.kube, session.namespace);
+  for (const x of names) {
+    const b = before.get(x);
+    const a = now.get(x);
+    if (!a || a.terminating || !sameVolume(a, b)) {
+      c.fail(`PVC ${x} of removed pod ${session.sts}-${top} is ${describeClaim(a)} after scale-down (before: ${describeClaim(b)}), but whenScaled is ${retention.whenScaled}: the claim must be kept, Bound to the same PV`);
+    }
+  }
+  c.note(`whenScaled: Retain; ${names.join(', ')} kept (${names.map((x) => describeClaim(now.get(x))).join('; ')})`);
+}, { needs: ['pvc-per-ordinal'] });
+
+s.check('scale-up-rebind', 'scale-up re-binds the same PVC and the same PV (UIDs compared)', async (c) => {
+  const { session } = c;
+  const n = session.replicas;
+  const top = n - 1;
+  session.recorder!.action(`scale ${session.sts} ${top} → ${n}`);
+  await scaleStatefulSet(session.kube, session.namespace, session.sts, n);
+  await waitForRunningAndReady(session.recorder!, n, session.cfg.timeouts.rollout);
+  const now = await listClaims(session.kube, session.namespace);
+  const mounted = await mountedClaims(session, `${session.sts}-${top}`);
+  for (const x of claimsOf(session, top)) {
+    const b = before.get(x);
+    const a = now.get(x);
+    if (!sameVolume(a, b)) {
+      const why = retention.whenScaled === 'Delete'
+        ? 'the StatefulSet declares persistentVolumeClaimRetentionPolicy whenScaled: Delete, so the scale-down deleted the claim and the data on it, and the scaled-up pod started on an empty volume; use whenScaled: Retain where pods must get their data back'
+        : `although whenScaled is ${retention.whenScaled}`;
+      c.fail(`${session.sts}-${top} came back on scale-up with PVC ${x} ${describeClaim(a)}, not the claim it had (${describeClaim(b)}): ${why}`);
+    }
+    if (!mounted.includes(x)) c.fail(`${session.sts}-${top} does not mount ${x} after scale-up (mounts ${mounted.join(', ')})`);
+  }
+  c.note(`${claimsOf(session, top).map((x) => `${x} → ${now.get(x)?.pv}`).join(', ')}: same PVC and PV UIDs as before the scale-down`);
+}, { needs: ['scale-down-retention'] });
+
+s.check('recreate-rebind', 'deleting and re-creating the StatefulSet re-binds every PVC (or deletes them exactly when whenDeleted: Delete)', async (c) => {
+  const { session } = c;
+  const T = session.cfg.timeouts;
+  const n = session.replicas;
+  const all = Array.from({ length: n }, (_, i) => claimsOf(session, i)).flat();
+  const prior = await listClaims(session.kube, session.namespace);
+  const t0 = performance.now();
+  session.recorder!.action(`delete StatefulSet ${session.sts} (whenDeleted: ${retention.whenDeleted})`);
+  await deleteStatefulSet(session.kube, session.namespace, session.sts);
+  await waitForNoPods(session.recorder!, T.rollout);
+  if (retention.whenDeleted === 'Delete') {
+    await poll(`PVCs ${all.join(', ')}`, 'to be deleted (whenDeleted: Delete)', async () => {
+      const now = await listClaims(session.kube, session.namespace);
+      const left = all.filter((x) => now.has(x));
+      return { done: left.length === 0, observed: left.join(', ') || 'deleted' };
+    }, { timeoutMs: T.pvcBound, intervalMs: 500 });
+  }
+  await session.applyStatefulSet();
+  await waitForRunningAndReady(session.recorder!, n, T.rollout);
+  c.measure('recreateToReadyMs', performance.now() - t0);
+  if (retention.whenDeleted === 'Delete') {
+    c.note(`whenDeleted: Delete declared; the claims were deleted with the StatefulSet and new ones created`);
+    return;
+  }
+  const now = await listClaims(session.kube, session.namespace);
+  const changed = all.filter((x) => !sameVolume(now.get(x), prior.get(x)));
+  if (changed.length) {
+    c.fail(`after deleting and re-creating StatefulSet ${session.sts}, ${changed.map((x) => `${x} is ${describeClaim(now.get(x))} (was ${describeClaim(prior.get(x))})`).join('; ')}; with whenDeleted: ${retention.whenDeleted} every pod must get its old claim back`);
+  }
+  for (let i = 0; i < n; i++) {
+    const mounted = await mountedClaims(session, `${session.sts}-${i}`);
+    for (const x of claimsOf(session, i)) if (!mounted.includes(x)) c.fail(`${session.sts}-${i} does not mount ${x} after re-creation`);
+  }
+  c.note(`all ${all.length} claims re-bound with the same PVC and PV UIDs`);
+}, { needs: ['pvc-per-ordinal'] });
