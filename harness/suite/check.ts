@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, it } from 'vitest';
 import type { SuiteName } from '../fixture/fixture.ts';
 import { clusterWaitMs } from '../wait/accounting.ts';
-import { SuiteSession } from './session.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SuiteSession, runContext } from './session.ts';
 
 export type CheckVerdict = 'passed' | 'failed' | 'not-applicable' | 'blocked';
 
@@ -73,12 +75,20 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions) {
   const verdicts = new Map<string, CheckVerdict>();
   const naReasons = new Map<string, string>();
 
+  let waitAtStart = 0;
   beforeAll(async () => {
+    waitAtStart = clusterWaitMs();
     session = await SuiteSession.open(name, opts.defaultFixture);
     await opts.setup?.(session);
   });
   afterAll(async () => {
-    await session?.close();
+    try {
+      await session?.close();
+    } finally {
+      const ctx = runContext();
+      await mkdir(path.join(ctx.runDir, '.waits'), { recursive: true });
+      await writeFile(path.join(ctx.runDir, '.waits', `${name}.json`), JSON.stringify({ suite: name, clusterWaitMs: Math.round(clusterWaitMs() - waitAtStart) }));
+    }
   });
 
   return {

@@ -1,6 +1,7 @@
 // One suite's session: its own namespace (from generateName, labelled with the run id), the fixture
 // deployed there, a timeline recorder on the fixture's pods, and cleanup of all of it.
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { PROJECT_ROOT, loadConfig, type Config } from '../config.ts';
@@ -125,6 +126,13 @@ export class SuiteSession {
     const dir = path.join(this.ctx.runDir, 'failures', this.suite, checkId.replace(/[^\w.-]+/g, '_'));
     await collectDiagnostics(this.kube, this.namespace, dir, this.recorder);
     return dir;
+  }
+
+  /** Extra results for results.json (under extras.<suite>), e.g. a k6 summary. */
+  async writeExtra(data: unknown): Promise<void> {
+    const dir = path.join(this.ctx.runDir, '.extras');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, `${this.suite}.json`), JSON.stringify(data, null, 2));
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,52 @@
+import { loadConfig } from '../config.ts';
+import { InputError } from '../errors.ts';
+import { availableSuites, runSuites } from '../run/runner.ts';
+import { parse, list } from './args.ts';
+
+const USAGE = `ordinal run [--suite a,b] [--fixture DIR] [--kubeconfig FILE [--context NAME]] [--report-dir DIR] [--keep]
+
+Runs the conformance suites and writes junit_01.xml, results.json and the recorded timelines.
+Exits 0 only when every applicable check passed.
+
+  --suite a,b        suites to run (default: all; with --fixture, the ones it declares)
+                     available: ${availableSuites().join(', ')}
+  --fixture DIR      run on your own fixture (manifests + fixture.yaml, see docs/fixtures.md)
+  --kubeconfig FILE  use an existing cluster instead of creating or reusing the kind cluster;
+                     ordinal never deletes it, only the namespaces it creates
+  --context NAME     kubeconfig context (default: the current one)
+  --report-dir DIR   where to write reports (default: reports/<run-id>)
+  --keep             keep the namespaces after the run, for inspection
+  --name NAME        kind cluster name (default: ordinal)
+  --image-source S   auto|official|build for the node image (see \`ordinal cluster --help\`)`;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    suite: { type: 'string' },
+    fixture: { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    'report-dir': { type: 'string' },
+    keep: { type: 'boolean' },
+    name: { type: 'string' },
+    'image-source': { type: 'string' },
+  }, 'ordinal run --help');
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length) throw new InputError(`unexpected argument "${positionals[0]}"`, 'see `ordinal run --help`');
+  const cfg = loadConfig({
+    ...(values.name ? { clusterName: values.name } : {}),
+    ...(values['image-source'] ? { imageSource: values['image-source'] as 'auto' } : {}),
+  });
+  const out = await runSuites(cfg, {
+    suites: list(values.suite),
+    fixture: values.fixture,
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+    reportDir: values['report-dir'],
+    keep: values.keep || process.env.ORDINAL_KEEP === '1',
+  });
+  console.log(out.runDir);
+  return out.passed ? 0 : 1;
+}

@@ -1,0 +1,121 @@
+// ordinal's vitest reporter: one line per check as it finishes, then reports/<run>/junit_01.xml and
+// results.json. Used by `ordinal run`.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
+import { formatMs } from '../errors.ts';
+import { dim, green, red, yellow } from '../log.ts';
+import { junitXml } from './junit.ts';
+import { checkResult, runPassed, summarize, timeAccounting, type CheckResult, type RunResults } from './results.ts';
+
+export interface ReporterOptions {
+  runId: string;
+  runDir: string;
+  cluster: RunResults['cluster'];
+  clusterPrepMs?: number;
+  /** called with the final results */
+  onResults?: (r: RunResults) => void;
+  /** print one line per check (default true) */
+  print?: boolean;
+}
+
+const suiteOf = (t: TestCase) => path.basename(path.dirname(t.module.moduleId));
+
+function clock(): string {
+  return new Date().toISOString().slice(11, 19);
+}
+
+export function formatCheckLine(c: CheckResult): string {
+  const t = dim(formatMs(c.durationMs).padStart(6));
+  const key = Object.entries(c.measurements).filter(([k]) => !k.includes('.')).slice(0, 3).map(([k, m]) => `${k}=${m.unit === 'ms' ? formatMs(m.value) : `${m.value}${m.unit === 'count' ? '' : m.unit}`}`).join(' ');
+  switch (c.verdict) {
+    case 'passed':
+      return `${green('✓ pass   ')} ${c.id.padEnd(38)} ${t}  ${dim(key)}`;
+    case 'failed':
+      return `${red('✗ FAIL   ')} ${c.id.padEnd(38)} ${t}\n      ${red((c.diagnosis ?? '').split('\n')[0]!)}${c.artifacts ? `\n      ${dim(`diagnostics: ${c.artifacts}`)}` : ''}`;
+    case 'not-applicable':
+      return `${yellow('– n/a    ')} ${c.id.padEnd(38)} ${t}  ${dim(c.reason ?? '')}`;
+    default:
+      return `${yellow('↷ blocked')} ${c.id.padEnd(38)} ${t}  ${dim(c.reason ?? '')}`;
+  }
+}
+
+export class OrdinalReporter implements Reporter {
+  private started = performance.now();
+  private startedAt = new Date().toISOString();
+
+  constructor(private opts: ReporterOptions) {}
+
+  onTestRunStart(): void {
+    this.started = performance.now();
+    this.startedAt = new Date().toISOString();
+  }
+
+  private toResult(t: TestCase): CheckResult {
+    const r = t.result();
+    const d = t.diagnostic();
+    const error = r.state === 'failed' ? r.errors.map((e) => e.message).join('\n') : undefined;
+    return checkResult(t.name, t.meta().ordinal, { state: r.state, durationMs: d?.duration ?? 0, error, suite: suiteOf(t) });
+  }
+
+  onTestCaseResult(t: TestCase): void {
+    if (this.opts.print === false) return;
+    const c = this.toResult(t);
+    process.stderr.write(`${dim(clock())} | ${c.suite.padEnd(10)} | ${formatCheckLine(c)}\n`);
+  }
+
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): Promise<void> {
+    const wallMs = performance.now() - this.started;
+    const checks: CheckResult[] = [];
+    const errors: string[] = [];
+    for (const m of modules) {
+      for (const t of m.children.allTests()) checks.push(this.toResult(t));
+      for (const e of m.errors()) errors.push(`${path.basename(path.dirname(m.moduleId))}: ${e.message}`);
+      if (m.state() === 'failed' && [...m.children.allTests()].length === 0 && m.errors().length === 0) errors.push(`${m.moduleId}: failed to load`);
+    }
+    for (const e of unhandled) errors.push(`unhandled: ${e.message}`);
+    const waits = readWaits(this.opts.runDir);
+    const results: RunResults = {
+      schema: 'ordinal.results/v1',
+      runId: this.opts.runId,
+      startedAt: this.startedAt,
+      finishedAt: new Date().toISOString(),
+      ...timeAccounting(wallMs, waits),
+      clusterPrepMs: this.opts.clusterPrepMs !== undefined ? Math.round(this.opts.clusterPrepMs) : undefined,
+      cluster: this.opts.cluster,
+      summary: summarize(checks),
+      checks,
+      errors,
+      extras: readExtras(this.opts.runDir),
+    };
+    await mkdir(this.opts.runDir, { recursive: true });
+    await writeFile(path.join(this.opts.runDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    await writeFile(path.join(this.opts.runDir, 'junit_01.xml'), junitXml(results));
+    this.opts.onResults?.(results);
+    if (this.opts.print !== false) {
+      const s = results.summary;
+      const verdict = runPassed(results) ? green('PASS') : red('FAIL');
+      process.stderr.write(
+        `\n${verdict}  ${s.total} checks: ${s.passed} passed, ${s.failed} failed, ${s.notApplicable} not applicable, ${s.blocked} blocked${errors.length ? `, ${errors.length} errors` : ''}\n` +
+          `      suites took ${formatMs(results.wallMs)}, of which ${formatMs(results.clusterWaitMs)} waiting on the cluster; ordinal's own overhead ${formatMs(results.overheadMs)} (${results.overheadPercent}%)\n` +
+          `      reports: ${this.opts.runDir}/{junit_01.xml,results.json,timelines/}\n`,
+      );
+      for (const e of errors) process.stderr.write(`${red('error')}: ${e.split('\n')[0]}\n`);
+    }
+  }
+}
+
+/** Cluster wait recorded by each suite's worker (harness/suite/check.ts writes .waits/<suite>.json). */
+function readWaits(runDir: string): number {
+  const dir = path.join(runDir, '.waits');
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir).reduce((sum, f) => sum + (JSON.parse(readFileSync(path.join(dir, f), 'utf8')).clusterWaitMs ?? 0), 0);
+}
+
+/** Per-suite extra data (e.g. k6 summaries) written by the workers into .extras/<suite>.json. */
+function readExtras(runDir: string): Record<string, unknown> {
+  const dir = path.join(runDir, '.extras');
+  if (!existsSync(dir)) return {};
+  return Object.fromEntries(readdirSync(dir).map((f) => [path.basename(f, '.json'), JSON.parse(readFileSync(path.join(dir, f), 'utf8'))]));
+}

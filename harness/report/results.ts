@@ -1,0 +1,89 @@
+// The run's results: one record per check, a summary, and the time accounting. Pure, so the
+// writers can be unit-tested.
+import type { CheckMeta, CheckVerdict, Measurement } from '../suite/check.ts';
+
+export interface CheckResult {
+  id: string;
+  suite: string;
+  title: string;
+  verdict: CheckVerdict;
+  durationMs: number;
+  clusterWaitMs: number;
+  fixture: string;
+  namespace?: string;
+  measurements: Record<string, Measurement>;
+  notes: string[];
+  diagnosis?: string;
+  excerpt?: string;
+  reason?: string;
+  artifacts?: string;
+}
+
+export interface RunResults {
+  schema: 'ordinal.results/v1';
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  /** wall time of the suites phase */
+  wallMs: number;
+  /** of which waiting on the cluster (pods, watches, exec, DNS, node restarts) */
+  clusterWaitMs: number;
+  /** wall time minus cluster wait: ordinal's own overhead (vitest, module loading, bookkeeping) */
+  overheadMs: number;
+  overheadPercent: number;
+  /** time to create or reuse the cluster and its images, before the suites */
+  clusterPrepMs?: number;
+  cluster: { kubeconfig: string; server?: string; version?: string; kind?: string };
+  summary: { total: number; passed: number; failed: number; notApplicable: number; blocked: number };
+  checks: CheckResult[];
+  /** errors outside any check (a suite that could not start, an unhandled error) */
+  errors: string[];
+  /** extra per-suite data (e.g. k6 summaries) */
+  extras: Record<string, unknown>;
+}
+
+/** A check's record from its metadata and vitest's outcome. */
+export function checkResult(
+  title: string,
+  meta: CheckMeta | undefined,
+  outcome: { state: 'passed' | 'failed' | 'skipped' | 'pending'; durationMs: number; error?: string; suite: string },
+): CheckResult {
+  const verdict: CheckVerdict = meta?.verdict ?? (outcome.state === 'passed' ? 'passed' : outcome.state === 'skipped' ? 'blocked' : 'failed');
+  return {
+    id: meta?.id ?? `${outcome.suite}/${title}`,
+    suite: meta?.suite ?? outcome.suite,
+    title,
+    verdict: outcome.state === 'failed' && verdict === 'passed' ? 'failed' : verdict,
+    durationMs: Math.round(outcome.durationMs),
+    clusterWaitMs: meta?.clusterWaitMs ?? 0,
+    fixture: meta?.fixture ?? '?',
+    namespace: meta?.namespace,
+    measurements: meta?.measurements ?? {},
+    notes: meta?.notes ?? [],
+    diagnosis: meta?.diagnosis ?? (outcome.state === 'failed' ? outcome.error : undefined),
+    excerpt: meta?.excerpt,
+    reason: meta?.reason,
+    artifacts: meta?.artifacts,
+  };
+}
+
+export function summarize(checks: CheckResult[]): RunResults['summary'] {
+  return {
+    total: checks.length,
+    passed: checks.filter((c) => c.verdict === 'passed').length,
+    failed: checks.filter((c) => c.verdict === 'failed').length,
+    notApplicable: checks.filter((c) => c.verdict === 'not-applicable').length,
+    blocked: checks.filter((c) => c.verdict === 'blocked').length,
+  };
+}
+
+/** A run passes when every applicable check passed and nothing errored outside the checks. */
+export function runPassed(r: Pick<RunResults, 'summary' | 'errors'>): boolean {
+  return r.summary.failed === 0 && r.summary.blocked === 0 && r.errors.length === 0 && r.summary.total > 0;
+}
+
+export function timeAccounting(wallMs: number, clusterWaitMs: number): Pick<RunResults, 'wallMs' | 'clusterWaitMs' | 'overheadMs' | 'overheadPercent'> {
+  const wait = Math.min(clusterWaitMs, wallMs);
+  const overhead = Math.max(0, wallMs - wait);
+  return { wallMs: Math.round(wallMs), clusterWaitMs: Math.round(wait), overheadMs: Math.round(overhead), overheadPercent: wallMs > 0 ? Math.round((overhead / wallMs) * 1000) / 10 : 0 };
+}

@@ -1,0 +1,176 @@
+// `ordinal run`: prepare the cluster (create or reuse kind, or take a kubeconfig), load the fixtures'
+// images, run the suites through vitest's Node API with ordinal's reporter, and clean up what the
+// run created (by its run-id label), also on Ctrl-C.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PROJECT_ROOT, type Config } from '../config.ts';
+import { InputError, OrdinalError } from '../errors.ts';
+import { clusterUp } from '../cluster/cluster.ts';
+import { Kind } from '../cluster/kind.ts';
+import { KNOWN_SUITES, loadFixture, type Fixture, type SuiteName } from '../fixture/fixture.ts';
+import { ARTIFACTS } from '../images/catalog.ts';
+import { buildArtifacts } from '../images/builder.ts';
+import { imageExists } from '../images/docker.ts';
+import { checkReachable, loadKube, type Kube } from '../kube/client.ts';
+import { MANAGED_BY_KEY, MANAGED_BY_VALUE, RUN_ID_KEY } from '../kube/labels.ts';
+import { onInterrupt } from '../lifecycle.ts';
+import { info, step, yellow } from '../log.ts';
+import { OrdinalReporter } from '../report/reporter.ts';
+import { runPassed, type RunResults } from '../report/results.ts';
+import { poll } from '../wait/poll.ts';
+
+/** Each suite's built-in fixture. */
+export const DEFAULT_FIXTURES: Record<SuiteName, string> = {
+  ordering: 'fixtures/web',
+  identity: 'fixtures/web',
+  storage: 'fixtures/web',
+  durability: 'fixtures/web',
+  zookeeper: 'fixtures/zookeeper',
+  'connection-limits': 'fixtures/kafka',
+  kafka: 'fixtures/kafka',
+};
+
+export function availableSuites(): SuiteName[] {
+  return KNOWN_SUITES.filter((s) => existsSync(path.join(PROJECT_ROOT, 'suites', s, `${s}.test.ts`)));
+}
+
+export interface RunOptions {
+  suites?: string[];
+  fixture?: string;
+  kubeconfig?: string;
+  context?: string;
+  reportDir?: string;
+  keep?: boolean;
+  /** print check lines (default true) */
+  quiet?: boolean;
+}
+
+export interface RunOutcome {
+  results: RunResults;
+  runDir: string;
+  passed: boolean;
+}
+
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+function selectSuites(requested: string[], fixture?: Fixture): SuiteName[] {
+  const available = availableSuites();
+  for (const s of requested) {
+    if (!(KNOWN_SUITES as readonly string[]).includes(s)) throw new InputError(`unknown suite "${s}"`, `use one or more of: ${available.join(', ')}`);
+    if (!available.includes(s as SuiteName)) throw new InputError(`suite "${s}" is not part of this version of ordinal`, `use one or more of: ${available.join(', ')}`);
+  }
+  if (fixture) {
+    const unfit = requested.filter((s) => !fixture.suites.includes(s as SuiteName));
+    if (unfit.length) throw new InputError(`fixture ${fixture.name} does not declare suite${unfit.length > 1 ? 's' : ''} ${unfit.join(', ')}`, `add them to suites: in ${path.join(fixture.dir, 'fixture.yaml')}, or run only ${fixture.suites.join(', ')}`);
+    return requested.length ? (requested as SuiteName[]) : fixture.suites.filter((s) => available.includes(s));
+  }
+  return requested.length ? (requested as SuiteName[]) : available;
+}
+
+/** The kind cluster behind a kubeconfig context named kind-<name>, if this Docker engine runs it. */
+async function kindClusterOf(cfg: Config, kube: Kube): Promise<string | undefined> {
+  const ctx = kube.kc.getCurrentContext();
+  if (!ctx.startsWith('kind-')) return undefined;
+  try {
+    const kind = await Kind.load(cfg);
+    const name = ctx.slice('kind-'.length);
+    return (await kind.clusters()).includes(name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds (when ours and missing) and loads the fixtures' images into the kind nodes. */
+async function loadImages(cfg: Config, kindCluster: string, images: string[]): Promise<void> {
+  const ours = images.filter((img) => ARTIFACTS.some((a) => a.image === img));
+  if (ours.length) await buildArtifacts(cfg, { only: ARTIFACTS.filter((a) => a.image && ours.includes(a.image)).map((a) => a.id) });
+  const kind = await Kind.load(cfg);
+  for (const img of images) {
+    if (!(await imageExists(img))) {
+      throw new OrdinalError(`fixture image ${img} is not on this Docker engine`, `build or pull it (docker pull ${img}) so ordinal can load it into the kind nodes`);
+    }
+    await step('images', `Loading ${img} into kind cluster ${kindCluster}`, () => kind.loadImage(kindCluster, img));
+  }
+}
+
+/** Deletes whatever carries this run's label: namespaces (and so everything in them). */
+export async function cleanupRun(kube: Kube, runId: string, waitMs: number): Promise<string[]> {
+  const selector = `${MANAGED_BY_KEY}=${MANAGED_BY_VALUE},${RUN_ID_KEY}=${runId}`;
+  const list = await kube.core.listNamespace({ labelSelector: selector });
+  for (const ns of list.items) {
+    if (!ns.metadata?.deletionTimestamp) await kube.core.deleteNamespace({ name: ns.metadata!.name! }).catch(() => undefined);
+  }
+  if (!waitMs || list.items.length === 0) return list.items.map((n) => n.metadata!.name!);
+  return poll(`namespaces of run ${runId}`, 'to be deleted', async () => {
+    const left = (await kube.core.listNamespace({ labelSelector: selector })).items.map((n) => n.metadata!.name!);
+    return { done: left.length === 0, observed: left.length ? `still present: ${left.join(', ')}` : 'all gone', value: left };
+  }, { timeoutMs: waitMs, intervalMs: 1000 });
+}
+
+export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutcome> {
+  const fixture = opts.fixture ? loadFixture(opts.fixture) : undefined;
+  const suites = selectSuites(opts.suites ?? [], fixture);
+  if (suites.length === 0) throw new InputError('no suites to run', `available suites: ${availableSuites().join(', ')}`);
+  const runId = newRunId();
+  const runDir = path.resolve(opts.reportDir ?? path.join(PROJECT_ROOT, 'reports', runId));
+  await mkdir(runDir, { recursive: true });
+
+  const prep0 = performance.now();
+  let kubeconfig: string;
+  let kindCluster: string | undefined;
+  if (opts.kubeconfig) {
+    const kube = loadKube(path.resolve(opts.kubeconfig), opts.context);
+    await checkReachable(kube);
+    kubeconfig = path.resolve(opts.kubeconfig);
+    kindCluster = await kindClusterOf(cfg, kube);
+    info('run', `using the cluster of ${kubeconfig}${kindCluster ? ` (kind cluster ${kindCluster})` : ''}; ordinal will not delete it`);
+  } else {
+    const up = await clusterUp(cfg);
+    kubeconfig = up.kubeconfig;
+    kindCluster = up.name;
+  }
+  const kube = loadKube(kubeconfig, opts.context);
+  const version = await checkReachable(kube);
+  const fixtures = fixture ? [fixture] : [...new Set(suites.map((s) => DEFAULT_FIXTURES[s]))].map((f) => loadFixture(path.join(PROJECT_ROOT, f)));
+  const images = [...new Set(fixtures.flatMap((f) => f.images))];
+  if (kindCluster) await loadImages(cfg, kindCluster, images);
+  else if (images.length) info('run', yellow(`not a kind cluster: the fixtures' images (${images.join(', ')}) must be pullable by its nodes`));
+  const clusterPrepMs = performance.now() - prep0;
+
+  Object.assign(process.env, {
+    ORDINAL_KUBECONFIG: kubeconfig,
+    ORDINAL_RUN_ID: runId,
+    ORDINAL_RUN_DIR: runDir,
+    ORDINAL_KIND_CLUSTER: kindCluster ?? '',
+    ORDINAL_FIXTURE: fixture?.dir ?? '',
+    ORDINAL_KEEP: opts.keep ? '1' : '',
+  });
+  const undo = onInterrupt(`delete namespaces of run ${runId}`, async () => {
+    if (!opts.keep) await cleanupRun(kube, runId, 0);
+  });
+  info('run', `run ${runId}: ${suites.join(', ')} on ${fixture ? `fixture ${fixture.name}` : 'the built-in fixtures'}; reports in ${runDir}`);
+  let results: RunResults | undefined;
+  try {
+    const { startVitest } = await import('vitest/node');
+    const reporter = new OrdinalReporter({ runId, runDir, cluster: { kubeconfig, server: kube.server, version, kind: kindCluster }, clusterPrepMs, onResults: (r) => (results = r), print: !opts.quiet });
+    const vitest = await startVitest('test', suites.map((s) => `suites/${s}/${s}.test.ts`), {
+      root: PROJECT_ROOT,
+      config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
+      project: 'suites',
+      watch: false,
+      reporters: [reporter],
+    });
+    await vitest.close();
+  } finally {
+    undo();
+    if (!opts.keep) {
+      const left = await cleanupRun(kube, runId, cfg.timeouts.cleanup).catch((e: Error) => [`cleanup failed: ${e.message}`]);
+      if (left.length) info('run', yellow(`left behind: ${left.join(', ')}`));
+    }
+  }
+  if (!results) throw new OrdinalError('the suites produced no results', 'see the errors above; re-run with ORDINAL_DEBUG=1');
+  return { results, runDir, passed: runPassed(results) };
+}
