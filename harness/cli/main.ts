@@ -3,6 +3,7 @@ import { describeForUser } from '../errors.ts';
 import { clusterCommand } from './cluster.ts';
 import { imagesCommand } from './images.ts';
 import { runCommand } from './run.ts';
+import { testCommand } from './test.ts';
 
 const USAGE = `ordinal — conformance suite for stateful workloads on Kubernetes
 
@@ -11,12 +12,14 @@ usage: npx ordinal <command> [options]     (each command takes --help)
   images build|list                build or list the images ordinal needs (no registry required)
   cluster up|down|status|kubeconfig  manage the kind cluster ordinal runs on
   run [--suite a,b] [--fixture DIR]  run the conformance suites and write reports
+  test [--project unit,...]         ordinal's own tests (npm test); ends with "N passed, N failed"
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   images: imagesCommand,
   cluster: clusterCommand,
   run: runCommand,
+  test: testCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

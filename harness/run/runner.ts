@@ -110,22 +110,27 @@ export async function cleanupRun(kube: Kube, runId: string, waitMs: number): Pro
   }, { timeoutMs: waitMs, intervalMs: 1000 });
 }
 
-export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutcome> {
-  const fixture = opts.fixture ? loadFixture(opts.fixture) : undefined;
-  const suites = selectSuites(opts.suites ?? [], fixture);
-  if (suites.length === 0) throw new InputError('no suites to run', `available suites: ${availableSuites().join(', ')}`);
-  const runId = newRunId();
-  const runDir = path.resolve(opts.reportDir ?? path.join(PROJECT_ROOT, 'reports', runId));
-  await mkdir(runDir, { recursive: true });
+export interface PreparedCluster {
+  kube: Kube;
+  kubeconfig: string;
+  kindCluster?: string;
+  version: string;
+  ms: number;
+}
 
-  const prep0 = performance.now();
+/**
+ * Gets a cluster ready for suites: the given kubeconfig's cluster (never deleted by ordinal), or
+ * the kind cluster created or reused from kind-config.yaml; then loads the images into kind nodes.
+ */
+export async function prepareCluster(cfg: Config, opts: { kubeconfig?: string; context?: string; images: string[] }): Promise<PreparedCluster> {
+  const t0 = performance.now();
   let kubeconfig: string;
   let kindCluster: string | undefined;
   if (opts.kubeconfig) {
-    const kube = loadKube(path.resolve(opts.kubeconfig), opts.context);
-    await checkReachable(kube);
+    const probe = loadKube(path.resolve(opts.kubeconfig), opts.context);
+    await checkReachable(probe);
     kubeconfig = path.resolve(opts.kubeconfig);
-    kindCluster = await kindClusterOf(cfg, kube);
+    kindCluster = await kindClusterOf(cfg, probe);
     info('run', `using the cluster of ${kubeconfig}${kindCluster ? ` (kind cluster ${kindCluster})` : ''}; ordinal will not delete it`);
   } else {
     const up = await clusterUp(cfg);
@@ -134,11 +139,23 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
   }
   const kube = loadKube(kubeconfig, opts.context);
   const version = await checkReachable(kube);
+  if (kindCluster) await loadImages(cfg, kindCluster, opts.images);
+  else if (opts.images.length) info('run', yellow(`not a kind cluster: the fixtures' images (${opts.images.join(', ')}) must be pullable by its nodes`));
+  return { kube, kubeconfig, kindCluster, version, ms: performance.now() - t0 };
+}
+
+export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutcome> {
+  const fixture = opts.fixture ? loadFixture(opts.fixture) : undefined;
+  const suites = selectSuites(opts.suites ?? [], fixture);
+  if (suites.length === 0) throw new InputError('no suites to run', `available suites: ${availableSuites().join(', ')}`);
+  const runId = newRunId();
+  const runDir = path.resolve(opts.reportDir ?? path.join(PROJECT_ROOT, 'reports', runId));
+  await mkdir(runDir, { recursive: true });
+
   const fixtures = fixture ? [fixture] : [...new Set(suites.map((s) => DEFAULT_FIXTURES[s]))].map((f) => loadFixture(path.join(PROJECT_ROOT, f)));
-  const images = [...new Set(fixtures.flatMap((f) => f.images))];
-  if (kindCluster) await loadImages(cfg, kindCluster, images);
-  else if (images.length) info('run', yellow(`not a kind cluster: the fixtures' images (${images.join(', ')}) must be pullable by its nodes`));
-  const clusterPrepMs = performance.now() - prep0;
+  const prep = await prepareCluster(cfg, { kubeconfig: opts.kubeconfig, context: opts.context, images: [...new Set(fixtures.flatMap((f) => f.images))] });
+  const { kubeconfig, kindCluster, version, kube } = prep;
+  const clusterPrepMs = prep.ms;
 
   Object.assign(process.env, {
     ORDINAL_KUBECONFIG: kubeconfig,

@@ -1,0 +1,62 @@
+// Bad input reaches the operator as one line of cause and one of fix, exit code 2, no stack trace,
+// and before anything is created.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../config.ts';
+import { run } from '../proc/command.ts';
+
+const cli = (...args: string[]) => run(['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), ...args], { allowFailure: true, timeoutMs: 30_000, env: { ORDINAL_DEBUG: undefined } });
+const td = (f: string) => path.join(PROJECT_ROOT, 'harness/cli/testdata', f);
+
+function expectUserError(r: { exitCode: number | null; stderr: string }, cause: RegExp, fix: RegExp, code = 2) {
+  expect(r.exitCode, r.stderr).toBe(code);
+  const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+  expect(lines[0]).toMatch(/^error: /);
+  expect(lines[0]).toMatch(cause);
+  expect(lines.at(-1)).toMatch(/^ {2}fix: /);
+  expect(lines.at(-1)).toMatch(fix);
+  expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+}
+
+describe('ordinal CLI input errors', { timeout: 30_000 }, () => {
+  it('unknown command', async () => {
+    const r = await cli('frobnicate');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+
+  it('unknown suite', async () => {
+    expectUserError(await cli('run', '--suite', 'ordering,nope'), /unknown suite "nope"/, /ordering, identity/);
+  });
+
+  it('unknown flag', async () => {
+    expectUserError(await cli('run', '--sweet', 'x'), /Unknown option '--sweet'/, /ordinal run --help/);
+  });
+
+  it('malformed fixture', async () => {
+    expectUserError(await cli('run', '--fixture', td('bad-fixture')), /statefulSet "db" is not among the manifests \(found: web\)/, /fix statefulSet/);
+  });
+
+  it('fixture directory that does not exist', async () => {
+    expectUserError(await cli('run', '--fixture', td('nope')), /is not a directory/, /--fixture DIR/);
+  });
+
+  it('kubeconfig that does not exist or does not parse', async () => {
+    expectUserError(await cli('run', '--suite', 'ordering', '--kubeconfig', td('missing-kubeconfig')), /kubeconfig .* does not exist/, /--kubeconfig/);
+    expectUserError(await cli('run', '--suite', 'ordering', '--kubeconfig', td('bad-kubeconfig/config')), /is not a valid kubeconfig/, /kubectl --kubeconfig FILE config view/);
+  });
+
+  it('invalid kind-config.yaml names the field', async () => {
+    expectUserError(await cli('cluster', 'up', '--name', 'ordinal-never-created', '--config', td('bad-kind-config.yaml')), /nodes\[0\]\.role must be control-plane or worker, got "master"/, /fix nodes\[0\]\.role/);
+  });
+
+  it('invalid cluster name and image source', async () => {
+    expectUserError(await cli('cluster', 'status', '--name', 'Bad_Name'), /invalid cluster name "Bad_Name"/, /lowercase/);
+    expectUserError(await cli('cluster', 'up', '--image-source', 'maybe'), /invalid image source "maybe"/, /auto, official or build/);
+  });
+
+  it('no Docker engine', async () => {
+    const r = await run(['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'images', 'list'], { allowFailure: true, timeoutMs: 30_000, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expectUserError(r, /no Docker engine is running \(docker at unix:\/\/\/nonexistent\/docker.sock\)/, /docker-engine-up|systemctl start docker/, 1);
+  });
+});

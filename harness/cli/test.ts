@@ -1,0 +1,59 @@
+// `ordinal test` (npm test): ordinal's own tests, in order: unit, integration (testcontainers),
+// the conformance suites on the built-in fixtures, and the negative controls, on a kind cluster it
+// creates or reuses. Ends with a plain "N passed, N failed" line (also written to
+// reports/<id>/summary.txt for CI).
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../config.ts';
+import { InputError, formatMs } from '../errors.ts';
+import { newRunId } from '../run/runner.ts';
+import { parse, list } from './args.ts';
+
+const PROJECTS = ['unit', 'integration', 'suites', 'controls'];
+const USAGE = `ordinal test [--project unit,integration,suites,controls]
+
+Runs ordinal's tests (all projects by default) and prints "N passed, N failed" last.
+  unit         pure logic (verdicts, parsers, report writers, config, CLI input errors)
+  integration  testcontainers tests against locally built ZooKeeper/Kafka images
+  suites       every conformance suite on the built-in fixtures, on the kind cluster
+  controls     every negative control: the intended check fails, and only it`;
+
+export async function testCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { project: { type: 'string' } }, 'ordinal test --help');
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const projects = list(values.project);
+  for (const p of projects) if (!PROJECTS.includes(p)) throw new InputError(`unknown test project "${p}"`, `use ${PROJECTS.join(', ')}`);
+  const id = `test-${newRunId()}`;
+  const dir = path.join(PROJECT_ROOT, 'reports', id);
+  await mkdir(dir, { recursive: true });
+  process.env.ORDINAL_TEST_DIR = dir;
+  const t0 = performance.now();
+  const { startVitest } = await import('vitest/node');
+  const vitest = await startVitest('test', [], {
+    root: PROJECT_ROOT,
+    config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
+    project: projects.length ? projects : PROJECTS,
+    watch: false,
+    reporters: ['default', ['junit', { outputFile: path.join(dir, 'junit.xml') }], ['json', { outputFile: path.join(dir, 'vitest.json') }]],
+  });
+  let passed = 0;
+  let failed = 0;
+  for (const m of vitest.state.getTestModules()) {
+    for (const t of m.children.allTests()) {
+      const s = t.result().state;
+      if (s === 'passed') passed++;
+      else if (s === 'failed') failed++;
+    }
+    if (m.errors().length || (m.state() === 'failed' && [...m.children.allTests()].length === 0)) failed++;
+  }
+  failed += vitest.state.getUnhandledErrors().length;
+  await vitest.close();
+  const line = `${passed} passed, ${failed} failed`;
+  await writeFile(path.join(dir, 'summary.txt'), `${line}\n`);
+  process.stderr.write(`\nordinal test: ${formatMs(performance.now() - t0)}; reports in ${dir}\n`);
+  console.log(line);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}

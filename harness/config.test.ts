@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { InputError, TimeoutError } from './errors.ts';
+import { loadConfig, parseDuration } from './config.ts';
+import { poll, type Clock } from './wait/poll.ts';
+import { Impossible } from './errors.ts';
+
+describe('parseDuration', () => {
+  it('parses units and combinations', () => {
+    expect(parseDuration('1500ms')).toBe(1500);
+    expect(parseDuration('30s')).toBe(30_000);
+    expect(parseDuration('1m30s')).toBe(90_000);
+    expect(parseDuration('2h')).toBe(7_200_000);
+  });
+  it('rejects anything else with the fix', () => {
+    expect(() => parseDuration('5 minutes')).toThrow(InputError);
+    expect(() => parseDuration('10')).toThrow(/invalid duration "10"/);
+  });
+});
+
+describe('loadConfig', () => {
+  it('layers defaults < env < overrides, and freezes', () => {
+    const cfg = loadConfig({ clusterName: 'mine' }, { ORDINAL_CLUSTER_NAME: 'fromenv', ORDINAL_TIMEOUT_POD_READY: '45s' });
+    expect(cfg.clusterName).toBe('mine');
+    expect(cfg.timeouts.podReady).toBe(45_000);
+    expect(Object.isFrozen(cfg)).toBe(true);
+  });
+  it('names the variable of a bad timeout', () => {
+    expect(() => loadConfig({}, { ORDINAL_TIMEOUT_ROLLOUT: 'soon' })).toThrow(/ORDINAL_TIMEOUT_ROLLOUT/);
+  });
+});
+
+function fakeClock(): Clock & { t: number } {
+  const c = { t: 0, now: () => c.t, sleep: async (ms: number) => void (c.t += ms) };
+  return c;
+}
+
+describe('poll', () => {
+  it('probes at once, then every interval, and returns the value', async () => {
+    const clock = fakeClock();
+    let n = 0;
+    const v = await poll('thing', 'to be 3', async () => ({ done: ++n === 3, observed: `n=${n}`, value: n }), { timeoutMs: 10_000, intervalMs: 1000, clock });
+    expect(v).toBe(3);
+    expect(clock.t).toBe(2000);
+  });
+  it('times out with what, which object, the bound and the last observation', async () => {
+    const clock = fakeClock();
+    const p = poll('StatefulSet ns/web', '3 ready replicas', async () => ({ done: false, observed: 'ready=2' }), { timeoutMs: 5000, intervalMs: 1000, clock });
+    await expect(p).rejects.toThrow(TimeoutError);
+    await expect(poll('StatefulSet ns/web', '3 ready replicas', async () => ({ done: false, observed: 'ready=2' }), { timeoutMs: 5000, clock: fakeClock() })).rejects.toThrow('StatefulSet ns/web: expected 3 ready replicas within 5s; last seen ready=2');
+  });
+  it('counts transient errors as observations and stops early on Impossible', async () => {
+    let n = 0;
+    await expect(poll('pod x', 'Running', async () => {
+      if (++n === 1) throw new Error('connection reset');
+      throw new Impossible('pod x is Failed');
+    }, { timeoutMs: 5000, clock: fakeClock() })).rejects.toThrow('pod x: expected Running, but pod x is Failed');
+  });
+});
