@@ -37,6 +37,10 @@ const goModule = (module: string, pkg: string, bin: string, ldflags = '') => ({ 
 export const NODE_IMAGE = `ordinal.local/node:v${V.kubernetes}`;
 export const NGINX_IMAGE = 'ordinal.local/nginx:fixture';
 export const SLIM_IMAGE = 'ordinal.local/base/slim:bookworm';
+export const JRE_IMAGE = 'ordinal.local/base/jre:17';
+export const ZOOKEEPER_IMAGE = `ordinal.local/zookeeper:${V.zookeeper}`;
+export const KAFKA_IMAGE = `ordinal.local/kafka:${V.kafka}`;
+export const K6_IMAGE = `ordinal.local/k6:${V.k6}`;
 
 export const ARTIFACTS: readonly Artifact[] = [
   // ---- Go programs, from the Go module proxy ----
@@ -175,6 +179,74 @@ export const ARTIFACTS: readonly Artifact[] = [
     env: {},
     image: NGINX_IMAGE,
     official: 'nginx',
+  },
+  // ---- ZooKeeper, Kafka and k6 (the apps suites) ----
+  {
+    id: 'rootfs/jre',
+    description: 'Debian bookworm minbase with OpenJDK 17 headless, curl, netcat, socat',
+    group: 'apps',
+    recipe: 'rootfs.sh',
+    env: debian('openjdk-17-jre-headless,procps,netcat-openbsd,curl,socat,ca-certificates'),
+  },
+  {
+    id: 'image/jre',
+    description: `${JRE_IMAGE}: base image for ZooKeeper and Kafka`,
+    group: 'apps',
+    recipe: 'base-image.sh',
+    deps: { ROOTFS: 'rootfs/jre' },
+    env: {},
+    image: JRE_IMAGE,
+  },
+  {
+    id: 'maven/zookeeper',
+    description: `ZooKeeper ${V.zookeeper} server jars with Jetty (AdminServer) and commons-cli (zkCli), from Maven Central`,
+    group: 'apps',
+    recipe: 'maven-jars.sh',
+    env: { COORDS: `org.apache.zookeeper:zookeeper:${V.zookeeper} org.eclipse.jetty:jetty-server:${V.jetty} org.eclipse.jetty:jetty-servlet:${V.jetty} commons-cli:commons-cli:1.5.0` },
+  },
+  {
+    id: 'maven/kafka',
+    description: `Kafka ${V.kafka} (Scala ${V.scala}) broker and tools jars with reload4j, from Maven Central`,
+    group: 'apps',
+    recipe: 'maven-jars.sh',
+    env: { COORDS: `org.apache.kafka:kafka_${V.scala}:${V.kafka} org.apache.kafka:kafka-tools:${V.kafka} ch.qos.reload4j:reload4j:1.2.25 org.slf4j:slf4j-reload4j:1.7.36` },
+  },
+  {
+    id: 'image/zookeeper',
+    description: `${ZOOKEEPER_IMAGE}: ZooKeeper on OpenJDK 17 with ordinal's start and readiness scripts`,
+    group: 'apps',
+    recipe: 'layer-image.sh',
+    files: ['apps/zookeeper'],
+    deps: { BASE: 'image/jre', JARS: 'maven/zookeeper' },
+    env: { FILES: 'apps/zookeeper', COPIES: 'JARS/lib:/opt/zookeeper/lib FILES/bin:/usr/local/bin FILES/conf:/opt/zookeeper/conf', CMD: '["zk-start"]' },
+    image: ZOOKEEPER_IMAGE,
+  },
+  {
+    id: 'image/kafka',
+    description: `${KAFKA_IMAGE}: Kafka (ZooKeeper mode) on OpenJDK 17 with ordinal's start script`,
+    group: 'apps',
+    recipe: 'layer-image.sh',
+    files: ['apps/kafka'],
+    deps: { BASE: 'image/jre', JARS: 'maven/kafka' },
+    env: { FILES: 'apps/kafka', COPIES: 'JARS/lib:/opt/kafka/lib FILES/bin:/usr/local/bin FILES/conf:/opt/kafka/conf', CMD: '["kafka-start"]' },
+    image: KAFKA_IMAGE,
+  },
+  {
+    id: 'go/k6',
+    description: `k6 ${V.k6} built by xk6 ${V.xk6} with ordinal's extension k6/x/ordinal (Kafka on kafka-go ${V.kafkaGo}, ZooKeeper sessions)`,
+    group: 'apps',
+    recipe: 'k6.sh',
+    files: ['xk6-ordinal'],
+    env: { XK6_VERSION: V.xk6, K6_VERSION: V.k6, EXT: 'xk6-ordinal', EXT_MODULE: 'ordinal.local/xk6-ordinal' },
+  },
+  {
+    id: 'image/k6',
+    description: `${K6_IMAGE}: k6 for in-cluster Jobs (load, read-back, ZooKeeper probes)`,
+    group: 'apps',
+    recipe: 'layer-image.sh',
+    deps: { BASE: 'image/slim', K6_BIN: 'go/k6' },
+    env: { COPIES: 'K6_BIN/k6:/usr/local/bin/k6', ENVS: 'K6_AUTO_EXTENSION_RESOLUTION=false K6_NO_USAGE_REPORT=true', CMD: '["k6","version"]' },
+    image: K6_IMAGE,
   },
 ];
 

@@ -16,10 +16,12 @@ export const VERSIONS = {
   /** v0.0.31-33 are refused or unverifiable by the module proxy here; v0.0.30 verifies */
   localPathProvisioner: 'v0.0.30',
   debianSuite: 'bookworm',
-  /** Maven Central */
-  zookeeper: '3.8.4',
-  kafka: '3.9.1',
+  /** Maven Central: Kafka 3.9.x is the last line with ZooKeeper mode; 3.9.2 uses the ZooKeeper 3.8.4 client */
+  kafka: '3.9.2',
   scala: '2.13',
+  zookeeper: '3.8.4',
+  /** the Jetty ZooKeeper 3.8.4 is built against, for its AdminServer */
+  jetty: '9.4.53.v20231009',
   /** go.k6.io/k6 v1 line, built with xk6 */
   k6: 'v1.8.1',
   xk6: 'v1.4.11',
