@@ -199,10 +199,22 @@ export const ARTIFACTS: readonly Artifact[] = [
   },
   {
     id: 'maven/zookeeper',
-    description: `ZooKeeper ${V.zookeeper} server jars with Jetty (AdminServer) and commons-cli (zkCli), from Maven Central`,
+    description: `ZooKeeper ${V.zookeeper} server jars as its binary release ships them (with Jetty for the AdminServer, Jackson, metrics, Snappy, commons-cli), from Maven Central`,
     group: 'apps',
     recipe: 'maven-jars.sh',
-    env: { COORDS: `org.apache.zookeeper:zookeeper:${V.zookeeper} org.eclipse.jetty:jetty-server:${V.jetty} org.eclipse.jetty:jetty-servlet:${V.jetty} commons-cli:commons-cli:1.5.0` },
+    env: {
+      // the jars of ZooKeeper's binary release lib/: its "provided" dependencies at the versions of its parent pom
+      COORDS: [
+        `org.apache.zookeeper:zookeeper:${V.zookeeper}`,
+        `org.eclipse.jetty:jetty-server:${V.jetty}`,
+        `org.eclipse.jetty:jetty-servlet:${V.jetty}`,
+        'com.fasterxml.jackson.core:jackson-databind:2.15.2',
+        'io.dropwizard.metrics:metrics-core:4.1.12.1',
+        'org.xerial.snappy:snappy-java:1.1.10.5',
+        'commons-cli:commons-cli:1.5.0',
+        'jline:jline:2.14.6',
+      ].join(' '),
+    },
   },
   {
     id: 'maven/kafka',

@@ -5,6 +5,7 @@ import { Impossible } from '../errors.ts';
 import type { TimelineRecorder } from '../timeline/recorder.ts';
 import type { PodEntry } from '../timeline/model.ts';
 import { api, isNotFound, type Kube } from './client.ts';
+import { waitForWatch } from '../wait/watch.ts';
 
 const MERGE = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
@@ -38,7 +39,7 @@ export async function deletePod(kube: Kube, namespace: string, name: string, opt
 export function describePods(pods: PodEntry[]): string {
   if (pods.length === 0) return 'no pods';
   return pods
-    .map((p) => `${p.pod}=${p.terminating ? 'Terminating' : (p.phase ?? 'Pending')}${p.ready ? '/Ready' : '/NotReady'}`)
+    .map((p) => `${p.pod}=${p.terminating ? 'Terminating' : (p.phase ?? 'Pending')}${p.ready ? '/Ready' : '/NotReady'}${p.waiting ? `/${p.waiting}` : ''}${p.restarts ? `/restarts=${p.restarts}` : ''}`)
     .join(', ');
 }
 
@@ -58,7 +59,8 @@ export async function waitForRunningAndReady(
     opts.subject ?? `StatefulSet ${rec.namespace}/${sts}`,
     `${n} pods ${sts}-0…${sts}-${n - 1} Running and Ready${opts.notUids ? ' (re-created)' : ''}`,
     (pods) => {
-      const failed = pods.find((p) => p.phase === 'Failed');
+      // a pod being deleted may end Failed (its containers exit non-zero on SIGTERM); that is not final
+      const failed = pods.find((p) => p.phase === 'Failed' && !p.terminating && !(opts.notUids?.has(p.uid) ?? false));
       if (failed) throw new Impossible(`${failed.pod} is Failed`);
       const want = pods.filter((p) => p.ordinal >= 0 && p.ordinal < n);
       const extra = pods.filter((p) => p.ordinal >= n);
@@ -70,6 +72,14 @@ export async function waitForRunningAndReady(
     },
     timeoutMs,
   );
+}
+
+/** Waits until the pods <sts>-0 … <sts>-(n-1) exist and their containers run (Ready or not). */
+export async function waitForRunning(rec: TimelineRecorder, n: number, timeoutMs: number): Promise<PodEntry[]> {
+  return rec.waitUntil(`StatefulSet ${rec.namespace}/${rec.statefulSet}`, `${n} pods running`, (pods) => {
+    const want = pods.filter((p) => p.ordinal >= 0 && p.ordinal < n && p.running && !p.terminating);
+    return { done: want.length === n, observed: describePods(pods), value: want };
+  }, timeoutMs);
 }
 
 /** Waits until no pod of the StatefulSet exists. */
@@ -88,5 +98,34 @@ export async function waitForScaledDown(rec: TimelineRecorder, n: number, timeou
       value: pods,
     }),
     timeoutMs,
+  );
+}
+
+/**
+ * Waits for a StatefulSet (not necessarily the recorded one) to finish its rollout: observed the
+ * newest generation, every replica updated and Ready, and current revision = update revision.
+ */
+export async function waitForRollout(kube: Kube, namespace: string, name: string, timeoutMs: number): Promise<k8s.V1StatefulSet> {
+  return waitForWatch(
+    kube,
+    { path: `/apis/apps/v1/namespaces/${namespace}/statefulsets`, list: () => kube.apps.listNamespacedStatefulSet({ namespace, fieldSelector: `metadata.name=${name}` }), fieldSelector: `metadata.name=${name}` },
+    `StatefulSet ${namespace}/${name}`,
+    'every replica updated and Ready',
+    (items) => {
+      const s = items[0];
+      const st = s?.status;
+      const want = s?.spec?.replicas ?? 1;
+      const fresh = (st?.observedGeneration ?? 0) >= (s?.metadata?.generation ?? 1);
+      const done = !!s && fresh && st?.readyReplicas === want && st?.updatedReplicas === want && st?.currentRevision === st?.updateRevision;
+      return { done, observed: s ? `ready=${st?.readyReplicas ?? 0}/${want} updated=${st?.updatedReplicas ?? 0} (observedGeneration ${st?.observedGeneration ?? 0}/${s.metadata?.generation})` : 'absent', value: s };
+    },
+    { timeoutMs },
+  ) as Promise<k8s.V1StatefulSet>;
+}
+
+/** Triggers a rolling restart, as `kubectl rollout restart` does (a template annotation). */
+export async function restartStatefulSet(kube: Kube, namespace: string, name: string): Promise<void> {
+  await api(`restart StatefulSet ${namespace}/${name}`, () =>
+    kube.apps.patchNamespacedStatefulSet({ name, namespace, body: { spec: { template: { metadata: { annotations: { 'ordinal.dev/restartedAt': new Date().toISOString() } } } } } }, MERGE),
   );
 }

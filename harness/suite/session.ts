@@ -13,7 +13,7 @@ import { execInPod, execOk, type ExecResult } from '../kube/exec.ts';
 import { ownedLabels } from '../kube/labels.ts';
 import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
 import { TimelineRecorder } from '../timeline/recorder.ts';
-import { waitForRunningAndReady } from '../kube/statefulset.ts';
+import { waitForRunning, waitForRunningAndReady } from '../kube/statefulset.ts';
 import { collectDiagnostics } from '../report/collect.ts';
 
 /** What `ordinal run` hands to the suites, through ORDINAL_* environment variables. */
@@ -101,12 +101,17 @@ export class SuiteSession {
     return applied as k8s.V1StatefulSet;
   }
 
-  /** Records, applies the fixture and waits until all its pods are Running and Ready. */
-  async deploy(replicas = this.replicas): Promise<void> {
+  /**
+   * Records, applies the fixture and waits until all its pods are Running and Ready (or only
+   * Running, for fixtures whose pods are not expected to become Ready).
+   */
+  async deploy(opts: { replicas?: number; until?: 'ready' | 'running' } = {}): Promise<void> {
+    const replicas = opts.replicas ?? this.replicas;
     const rec = await this.record();
     await this.applySupporting();
     await this.applyStatefulSet(replicas);
-    await waitForRunningAndReady(rec, replicas, this.cfg.timeouts.rollout);
+    if (opts.until === 'running') await waitForRunning(rec, replicas, this.cfg.timeouts.rollout);
+    else await waitForRunningAndReady(rec, replicas, this.cfg.timeouts.rollout);
   }
 
   container(pod: string) {

@@ -21,6 +21,10 @@ export interface PodEntry {
   terminating: boolean;
   node?: string;
   ip?: string;
+  /** container restarts so far (all containers) */
+  restarts: number;
+  /** a waiting container's reason, e.g. CrashLoopBackOff */
+  waiting?: string;
   /** API timestamps (second resolution) */
   api: { created?: string; scheduled?: string; started?: string; readySince?: string; deletion?: string };
 }
@@ -79,6 +83,8 @@ export function podEntry(seq: number, at: Date, type: PodEntry['type'], pod: k8s
     terminating: !!pod.metadata?.deletionTimestamp,
     node: pod.spec?.nodeName,
     ip: pod.status?.podIP,
+    restarts: (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0),
+    waiting: pod.status?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason,
     api: {
       created: iso(pod.metadata?.creationTimestamp),
       scheduled: schedCond?.status === 'True' ? iso(schedCond.lastTransitionTime) : undefined,
@@ -160,6 +166,6 @@ export function describeEntry(e: Entry): string {
   const t = clockOf(e.at);
   if (e.kind === 'action') return `${t}  #${e.seq}  action  ${e.text}`;
   if (e.kind === 'event') return `${t}  #${e.seq}  event   ${e.object} ${e.reason}: ${e.message}`;
-  const state = [e.phase ?? 'Pending', e.ready ? 'Ready' : 'NotReady', e.terminating ? 'Terminating' : ''].filter(Boolean).join(' ');
+  const state = [e.phase ?? 'Pending', e.ready ? 'Ready' : 'NotReady', e.terminating ? 'Terminating' : '', e.waiting ?? '', e.restarts ? `restarts=${e.restarts}` : ''].filter(Boolean).join(' ');
   return `${t}  #${e.seq}  ${e.type.padEnd(8)} ${e.pod} ${state}${e.node ? ` on ${e.node}` : ''}${e.ip ? ` ip ${e.ip}` : ''}`;
 }

@@ -24,7 +24,7 @@ export function timeline(sts: string, steps: Step[], start = Date.parse('2026-11
     const prev = state.get(name);
     const base: PodEntry = prev
       ? { ...prev, seq, at, type: 'MODIFIED', api: { ...prev.api } }
-      : { kind: 'pod', seq, at, type: 'ADDED', pod: name, ordinal: Number(name.slice(sts.length + 1)), uid: (s as { uid?: string }).uid ?? `${name}-uid-${seq}`, resourceVersion: String(seq), phase: 'Pending', ready: false, scheduled: true, running: false, terminating: false, api: {} };
+      : { kind: 'pod', seq, at, type: 'ADDED', pod: name, ordinal: Number(name.slice(sts.length + 1)), uid: (s as { uid?: string }).uid ?? `${name}-uid-${seq}`, resourceVersion: String(seq), phase: 'Pending', ready: false, scheduled: true, running: false, terminating: false, restarts: 0, api: {} };
     if (key === 'run') Object.assign(base, { phase: 'Running', running: true });
     if (key === 'ready') Object.assign(base, { phase: 'Running', running: true, ready: true });
     if (key === 'unready') Object.assign(base, { ready: false });

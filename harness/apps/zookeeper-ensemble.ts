@@ -1,0 +1,70 @@
+// A ZooKeeper ensemble seen through its members: `srvr` on each member's client port (over exec,
+// so from 127.0.0.1 inside the pod), a quorum wait, and zkCli for znode reads and writes.
+import { OrdinalError } from '../errors.ts';
+import { execInPod } from '../kube/exec.ts';
+import type { SuiteSession } from '../suite/session.ts';
+import { poll } from '../wait/poll.ts';
+import { parseSrvr, type Srvr } from './zookeeper.ts';
+
+export interface ZkSettings {
+  statefulSet: string;
+  service: string;
+  container: string;
+  clientPort: number;
+  replicas: number;
+  myidFile: string;
+}
+
+/** The ZooKeeper settings of a fixture (app.zookeeper in fixture.yaml). */
+export function zkSettings(session: SuiteSession): ZkSettings {
+  const z = (session.fixture.app.zookeeper ?? {}) as Partial<ZkSettings>;
+  const sts = session.fixture.objects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === (z.statefulSet ?? 'zk')) as { spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ name: string }> } } } } | undefined;
+  if (!sts) throw new OrdinalError(`fixture ${session.fixture.name} has no ZooKeeper StatefulSet "${z.statefulSet ?? 'zk'}" (set app.zookeeper.statefulSet)`);
+  return {
+    statefulSet: z.statefulSet ?? 'zk',
+    service: z.service ?? 'zk-hs',
+    container: z.container ?? sts.spec?.template?.spec?.containers?.[0]?.name ?? 'zookeeper',
+    clientPort: z.clientPort ?? 2181,
+    replicas: sts.spec?.replicas ?? 3,
+    myidFile: z.myidFile ?? '/var/lib/zookeeper/data/myid',
+  };
+}
+
+export const memberNames = (z: ZkSettings) => Array.from({ length: z.replicas }, (_, i) => `${z.statefulSet}-${i}`);
+
+export interface Member {
+  pod: string;
+  srvr?: Srvr;
+  error?: string;
+}
+
+export async function srvr(session: SuiteSession, z: ZkSettings, pod: string): Promise<Member> {
+  const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${z.clientPort} && printf srvr >&3 && timeout 3 cat <&3`], { timeoutMs: session.cfg.timeouts.exec }).catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message, message: e.message }));
+  if (r.exitCode !== 0) return { pod, error: (r.stderr || r.message || `exit ${r.exitCode}`).trim().split('\n')[0] };
+  return { pod, srvr: parseSrvr(r.stdout) };
+}
+
+export function describeMembers(ms: Member[]): string {
+  return ms.map((m) => `${m.pod}=${m.srvr ? (m.srvr.serving ? m.srvr.mode : 'not serving') : `unreachable (${m.error})`}`).join(', ');
+}
+
+export function quorumOf(ms: Member[]): { leader?: string; followers: string[]; ok: boolean } {
+  const leaders = ms.filter((m) => m.srvr?.serving && m.srvr.mode === 'leader').map((m) => m.pod);
+  const followers = ms.filter((m) => m.srvr?.serving && m.srvr.mode === 'follower').map((m) => m.pod);
+  return { leader: leaders[0], followers, ok: leaders.length === 1 && followers.length === ms.length - 1 };
+}
+
+/** Polls `srvr` on the given members until exactly one leads and the others follow. */
+export async function waitForQuorum(session: SuiteSession, z: ZkSettings, pods: string[], timeoutMs: number, intervalMs = 1000): Promise<Member[]> {
+  return poll(`ZooKeeper ensemble ${session.namespace}/${z.statefulSet} (${pods.join(', ')})`, 'one leader and the others followers', async () => {
+    const ms = await Promise.all(pods.map((p) => srvr(session, z, p)));
+    return { done: quorumOf(ms).ok, observed: describeMembers(ms), value: ms };
+  }, { timeoutMs, intervalMs });
+}
+
+/** Runs zkCli against the member itself; returns stdout. */
+export async function zkCli(session: SuiteSession, z: ZkSettings, pod: string, args: string[]): Promise<string> {
+  const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['zk-cli', ...args], { timeoutMs: session.cfg.timeouts.exec });
+  if (r.exitCode !== 0) throw new OrdinalError(`zkCli ${args.join(' ')} on ${pod} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`);
+  return r.stdout;
+}

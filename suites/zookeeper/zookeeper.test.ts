@@ -1,0 +1,106 @@
+// zookeeper: the ensemble a StatefulSet should give. Each member's myid matches its ordinal and the
+// server.N entries name the members' DNS names; one quorum forms (one leader, the others
+// followers); a znode written through zk-0 is read from zk-2; deleting the leader's pod elects a
+// new leader within a bound (measured) and loses no znode; deleting every pod loses nothing.
+import { randomBytes } from 'node:crypto';
+import { defineSuite } from '../../harness/suite/check.ts';
+import { describeMembers, memberNames, quorumOf, srvr, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
+import { deletePod, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
+import { execInPod } from '../../harness/kube/exec.ts';
+import { poll } from '../../harness/wait/poll.ts';
+import { formatMs } from '../../harness/errors.ts';
+import type { SuiteSession } from '../../harness/suite/session.ts';
+
+const s = defineSuite('zookeeper', { defaultFixture: 'fixtures/zookeeper', setup: (session) => session.deploy({ until: 'running' }) });
+let z: ZkSettings;
+const znodes = new Map<string, string>();
+
+async function readZnode(session: SuiteSession, pod: string, path: string): Promise<string | undefined> {
+  const out = await zkCli(session, z, pod, ['get', path]).catch(() => '');
+  return out.trim().split('\n').filter((l) => l && !l.startsWith('WatchedEvent')).at(-1);
+}
+
+/** Every znode written so far reads back with its value through `pod`. */
+async function expectZnodes(session: SuiteSession, pod: string, after: string, fail: (d: string) => never): Promise<void> {
+  for (const [path, want] of znodes) {
+    const got = await poll(`znode ${path} via ${pod}`, `to read "${want}"`, async () => {
+      const v = await readZnode(session, pod, path);
+      return { done: v === want, observed: v ?? 'absent', value: v };
+    }, { timeoutMs: session.cfg.timeouts.exec, intervalMs: 500 }).catch(() => undefined);
+    if (got !== want) fail(`znode ${path} written before ${after} does not read back through ${pod} (expected "${want}")`);
+  }
+}
+
+s.check('myid-from-ordinal', "each member's myid is its ordinal + 1 and server.N names member N-1's DNS name", async (c) => {
+  const { session } = c;
+  z = zkSettings(session);
+  const problems: string[] = [];
+  for (const [ordinal, pod] of memberNames(z).entries()) {
+    const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['sh', '-c', `cat ${z.myidFile}; echo ---; cat /tmp/zoo.cfg 2>/dev/null; echo ---; hostname -f`], { timeoutMs: session.cfg.timeouts.exec });
+    const [myid = '', cfg = '', fqdn = ''] = r.stdout.split('---\n').map((x) => x.trim());
+    if (myid !== String(ordinal + 1)) problems.push(`${pod} has myid ${myid || '(none)'}, expected ${ordinal + 1} (ordinal ${ordinal} + 1)`);
+    const line = new RegExp(`^server\\.${ordinal + 1}=([^:]+):`, 'm').exec(cfg);
+    if (cfg && line && line[1] !== fqdn) problems.push(`server.${ordinal + 1} in ${pod}'s zoo.cfg is ${line[1]}, but ${pod}'s DNS name is ${fqdn}`);
+  }
+  if (problems.length) {
+    const states = await Promise.all(memberNames(z).map((p) => srvr(session, z, p)));
+    c.fail(`${problems.join('; ')}. A member's myid must match its server.N entry, or members collide in leader election and the ensemble cannot form (observed: ${describeMembers(states)}); derive myid from the ordinal, e.g. myid=$((\${HOSTNAME##*-}+1))`);
+  }
+});
+
+s.check('quorum', 'one quorum forms: exactly one leader, the other members followers', async (c) => {
+  const { session } = c;
+  const t0 = performance.now();
+  const ms = await waitForQuorum(session, z, memberNames(z), session.cfg.timeouts.quorum);
+  await waitForRunningAndReady(session.recorder!, z.replicas, session.cfg.timeouts.podReady);
+  c.measure('quorumWaitMs', performance.now() - t0);
+  c.note(`leader ${quorumOf(ms).leader}; followers ${quorumOf(ms).followers.join(', ')}`);
+}, { needs: ['myid-from-ordinal'] });
+
+s.check('replication', 'a znode written through the first member is read from the last', async (c) => {
+  const { session } = c;
+  const names = memberNames(z);
+  const path = `/ordinal-${randomBytes(4).toString('hex')}`;
+  const value = `written-via-${names[0]}`;
+  await zkCli(session, z, names[0]!, ['create', path, value]);
+  znodes.set(path, value);
+  const t0 = performance.now();
+  await expectZnodes(session, names.at(-1)!, 'this check', c.fail);
+  c.measure('readOnLastMemberMs', performance.now() - t0);
+}, { needs: ['quorum'] });
+
+s.check('leader-failover', "deleting the leader's pod elects a new leader within a bound (measured) and loses no znode", async (c) => {
+  const { session } = c;
+  const names = memberNames(z);
+  const before = quorumOf(await Promise.all(names.map((p) => srvr(session, z, p))));
+  if (!before.leader) c.fail(`no leader before the failover: ${describeMembers(await Promise.all(names.map((p) => srvr(session, z, p))))}`);
+  const leader = before.leader!;
+  const survivors = names.filter((n) => n !== leader);
+  session.recorder!.action(`delete leader pod ${leader}`);
+  const t0 = performance.now();
+  const uid = await deletePod(session.kube, session.namespace, leader);
+  const elected = await poll(`ZooKeeper members ${survivors.join(', ')}`, `a new leader among them after ${leader} was deleted`, async () => {
+    const ms = await Promise.all(survivors.map((p) => srvr(session, z, p)));
+    const l = ms.find((m) => m.srvr?.serving && m.srvr.mode === 'leader');
+    return { done: !!l, observed: describeMembers(ms), value: l?.pod };
+  }, { timeoutMs: session.cfg.timeouts.quorum, intervalMs: 200 });
+  const electionMs = performance.now() - t0;
+  c.measure('leaderElectionMs', electionMs);
+  await waitForRunningAndReady(session.recorder!, z.replicas, session.cfg.timeouts.faultRecovery, { notUids: new Set([uid]) });
+  await waitForQuorum(session, z, names, session.cfg.timeouts.quorum);
+  c.measure('rejoinedMs', performance.now() - t0);
+  for (const p of names) await expectZnodes(session, p, `the leader ${leader} was deleted`, c.fail);
+  c.note(`${elected} became leader ${formatMs(electionMs)} after ${leader} was deleted; ${leader} rejoined as follower`);
+}, { needs: ['replication'] });
+
+s.check('all-pods-deletion', 'deleting every member loses no znode', async (c) => {
+  const { session } = c;
+  const names = memberNames(z);
+  session.recorder!.action(`delete all ZooKeeper pods ${names.join(', ')}`);
+  const t0 = performance.now();
+  const uids = await Promise.all(names.map((p) => deletePod(session.kube, session.namespace, p)));
+  await waitForRunningAndReady(session.recorder!, z.replicas, session.cfg.timeouts.faultRecovery, { notUids: new Set(uids) });
+  await waitForQuorum(session, z, names, session.cfg.timeouts.quorum);
+  c.measure('recoveryMs', performance.now() - t0);
+  for (const p of names) await expectZnodes(session, p, 'every member was deleted', c.fail);
+}, { needs: ['replication'] });
