@@ -11,6 +11,7 @@ export interface ZkSettings {
   service: string;
   container: string;
   clientPort: number;
+  adminPort: number;
   replicas: number;
   myidFile: string;
 }
@@ -25,6 +26,7 @@ export function zkSettings(session: SuiteSession): ZkSettings {
     service: z.service ?? 'zk-hs',
     container: z.container ?? sts.spec?.template?.spec?.containers?.[0]?.name ?? 'zookeeper',
     clientPort: z.clientPort ?? 2181,
+    adminPort: z.adminPort ?? 8080,
     replicas: sts.spec?.replicas ?? 3,
     myidFile: z.myidFile ?? '/var/lib/zookeeper/data/myid',
   };
