@@ -1,6 +1,7 @@
 // Negative controls: every broken fixture under fixtures/negative runs through the real
 // `ordinal run`, which must exit 1 with exactly the intended checks failed, a diagnosis matching
 // the fixture's expectation, and no other check failed (a check that cannot fail is a defect).
+// A control may name checks that are allowed, not required, to fail as well (mayFail).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +25,8 @@ describe('negative controls', () => {
     expect(r.exitCode, output).toBe(1);
     const res = JSON.parse(readFileSync(path.join(reportDir, 'results.json'), 'utf8')) as RunResults;
     expect(res.errors, output).toEqual([]);
-    const failed = res.checks.filter((x) => x.verdict === 'failed').map((x) => x.id).sort();
+    // mayFail: checks allowed to fail too (e.g. a weak Kafka guarantee may or may not lose data in one run)
+    const failed = res.checks.filter((x) => x.verdict === 'failed' && !(c.mayFail ?? []).includes(x.id)).map((x) => x.id).sort();
     expect(failed, output).toEqual([...c.fails].sort());
     for (const id of c.fails) expect(res.checks.find((x) => x.id === id)!.diagnosis).toMatch(new RegExp(c.diagnosis));
     for (const id of c.notApplicable ?? []) expect(res.checks.find((x) => x.id === id)?.verdict, `${id} must be not-applicable`).toBe('not-applicable');

@@ -80,3 +80,14 @@ describe('connection limits', () => {
     expect(judgeHeadroom(uses, []).diagnosis).toContain('leaving no room for one more client or reconnect');
   });
 });
+
+describe('failed-send reasons', () => {
+  it('groups recorded kafka-go errors by cause, without addresses', async () => {
+    const { failureReasons } = await import('./kafka-verify.ts');
+    const lines = readFileSync(new URL('./testdata/kafka-nack-errors.txt', import.meta.url), 'utf8').trim().split('\n');
+    const reasons = failureReasons(lines);
+    for (const r of Object.keys(reasons)) expect(r).not.toMatch(/\d+\.\d+\.\d+\.\d+|kafka-\d\.kafka-hs|GoError|Kafka write errors/);
+    expect(reasons['[3] Unknown Topic Or Partition']).toBeGreaterThan(0);
+    expect(Object.values(reasons).reduce((a, b) => a + b, 0)).toBe(lines.length);
+  });
+});

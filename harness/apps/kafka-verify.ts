@@ -97,3 +97,25 @@ export function describeLoss(v: Verification, max = 5): string {
   }
   return parts.join('; ');
 }
+
+/** Failed sends grouped by cause: Kafka's error code, or the network error without addresses. */
+export function failureReasons(errors: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of errors) {
+    const reason =
+      /\[\d+\] [^:]+/.exec(e)?.[0] ??
+      e
+        .replace(/^GoError: /, '')
+        .replace(/Kafka write errors \(\d+\/\d+\), errors: \[/, '')
+        .replace(/kafka\.\(\*Client\)\.Produce: /, '')
+        .replace(/\(topic=.*$/, '')
+        .replace(/dial tcp [^:]*:\d+: /, 'dial tcp: ')
+        .replace(/lookup \S+ on \S+: /, 'lookup: ')
+        .replace(/lookup \S+/, 'lookup')
+        .replace(/\]$/, '')
+        .trim()
+        .slice(0, 80);
+    out[reason] = (out[reason] ?? 0) + 1;
+  }
+  return out;
+}

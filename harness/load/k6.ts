@@ -1,7 +1,8 @@
 // k6 as a Job inside the cluster (clients must reach pods by their DNS names): the scripts from
 // fixtures/k6 in a ConfigMap, the k6 image built by xk6, exit codes mapped to named outcomes, and
-// results read from marker lines in the pod's log.
+// results read from marker lines in the pod's log (kept in reports/<run>/k6/).
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { PROJECT_ROOT } from '../config.ts';
@@ -141,7 +142,10 @@ export class K6Job {
       },
       { timeoutMs },
     );
-    return { exitCode: exitCode ?? -1, outcome: k6Outcome(exitCode ?? -1), logs: await this.logs(), pod: this.pod };
+    const logs = await this.logs();
+    await mkdir(path.join(s.ctx.runDir, 'k6'), { recursive: true });
+    await writeFile(path.join(s.ctx.runDir, 'k6', `${s.suite}-${this.name}.log`), logs);
+    return { exitCode: exitCode ?? -1, outcome: k6Outcome(exitCode ?? -1), logs, pod: this.pod };
   }
 }
 

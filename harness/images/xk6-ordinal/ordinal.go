@@ -95,7 +95,9 @@ func (m *ModuleInstance) producer(o map[string]any) (*Producer, error) {
 	timeout := time.Duration(num(o, "timeoutMs", 10000)) * time.Millisecond
 	p := &Producer{ack: acks}
 	p.w = &kafka.Writer{
-		Addr:                   kafka.TCP(brokers(o)...),
+		Addr: kafka.TCP(brokers(o)...),
+		// re-read partition leaders every second, so a failover is noticed quickly
+		Transport:              &kafka.Transport{MetadataTTL: time.Second, DialTimeout: 3 * time.Second, IdleTimeout: 30 * time.Second},
 		Topic:                  str(o, "topic", ""),
 		Balancer:               &kafka.Hash{},
 		RequiredAcks:           required,

@@ -1,0 +1,152 @@
+// kafka: no acknowledged message is lost when a broker pod dies. k6 (a Job in the cluster) produces
+// uniquely keyed messages with the fixture's acks while the suite deletes the partition leader's
+// broker pod (once gracefully, once forced) and then rolls the StatefulSet; afterwards every
+// acknowledged message must read back where it was acknowledged. The topic's effective settings
+// are judged first: anything weaker than RF 3, min.insync.replicas 2, acks=all and no unclean
+// leader election is flagged.
+import { defineSuite, type CheckContext } from '../../harness/suite/check.ts';
+import { memberNames, waitForQuorum, zkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
+import { describeLoss, failureReasons, parseProducerLog, parseRecords, verify } from '../../harness/apps/kafka-verify.ts';
+import { K6Job, parseMarker, runK6 } from '../../harness/load/k6.ts';
+import { deletePod, restartStatefulSet, waitForRollout, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
+import { poll } from '../../harness/wait/poll.ts';
+import { formatMs } from '../../harness/errors.ts';
+import type { SuiteSession } from '../../harness/suite/session.ts';
+
+interface KafkaSettings { statefulSet: string; service: string; port: number; acks: string; partitions: number; replicationFactor: number }
+interface PartitionMeta { partition: number; leader: number; replicas: number[]; isr: number[] }
+
+let k: KafkaSettings;
+let brokers = '';
+let topic = '';
+let producerAcks = 'all';
+
+async function setup(session: SuiteSession): Promise<void> {
+  await session.deploy();
+  const z = zkSettings(session);
+  await waitForQuorum(session, z, memberNames(z), session.cfg.timeouts.quorum);
+  const a = (session.fixture.app.kafka ?? {}) as Partial<KafkaSettings>;
+  k = { statefulSet: a.statefulSet ?? session.sts, service: a.service ?? 'kafka-hs', port: a.port ?? 9092, acks: String(a.acks ?? 'all'), partitions: a.partitions ?? 3, replicationFactor: a.replicationFactor ?? 3 };
+  brokers = Array.from({ length: session.replicas }, (_, i) => `${k.statefulSet}-${i}.${k.service}:${k.port}`).join(',');
+  topic = `ordinal-${session.ctx.runId.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}`;
+  producerAcks = k.acks;
+}
+
+const s = defineSuite('kafka', { defaultFixture: 'fixtures/kafka', setup });
+
+s.check('guarantee', 'the topic keeps acknowledged writes on a majority: RF ≥ 3, min.insync.replicas ≥ 2, acks=all, no unclean election', async (c) => {
+  const { session } = c;
+  const r = await runK6(session, 'kafka-admin.js', { BROKERS: brokers, TOPIC: topic, PARTITIONS: String(k.partitions), REPLICATION_FACTOR: String(k.replicationFactor), WAIT_S: '120' }, session.cfg.timeouts.load);
+  const res = parseMarker<{ metadata: PartitionMeta[]; config: Record<string, string> }>(r.logs);
+  if (r.exitCode !== 0 || !res) return c.fail(`creating topic ${topic} failed (k6 ${r.outcome}): ${r.logs.trim().split('\n').slice(-3).join(' | ')}`);
+  const rf = Math.min(...res.metadata.map((p) => p.replicas.length));
+  const minIsr = Number(res.config['min.insync.replicas'] ?? '1');
+  const unclean = res.config['unclean.leader.election.enable'] === 'true';
+  c.measure('replicationFactor', rf, 'count');
+  c.measure('minInsyncReplicas', minIsr, 'count');
+  const weak: string[] = [];
+  if (rf < 3) weak.push(`replication factor ${rf}`);
+  if (minIsr < 2) weak.push(`min.insync.replicas=${minIsr}`);
+  if (producerAcks !== 'all' && producerAcks !== '-1') weak.push(`the producer uses acks=${producerAcks}`);
+  if (unclean) weak.push('unclean.leader.election.enable=true');
+  if (weak.length) {
+    c.fail(`topic ${topic} (as the brokers report it) has a weaker guarantee than "acknowledged means on a majority": ${weak.join(', ')}; a message can be acknowledged while only ${minIsr < 2 || producerAcks === '1' ? 'the partition leader' : 'a minority'} has it, so losing that broker loses acknowledged messages. Use replication factor 3, min.insync.replicas=2, acks=all and unclean.leader.election.enable=false`);
+  }
+  c.note(`topic ${topic}: RF ${rf}, min.insync.replicas ${minIsr}, acks ${producerAcks}, unclean election ${unclean}`);
+});
+
+async function metadata(job: K6Job): Promise<PartitionMeta[]> {
+  return parseMarker<PartitionMeta[]>(await job.execScript('kafka-meta.js', { BROKERS: brokers, TOPIC: topic })) ?? [];
+}
+
+async function waitForIsr(session: SuiteSession, job: K6Job, what: string): Promise<void> {
+  await poll(`topic ${topic}`, `every partition led and fully in sync (${what})`, async () => {
+    const m = await metadata(job);
+    return { done: m.length === k.partitions && m.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length), observed: m.map((p) => `p${p.partition} leader ${p.leader} isr [${p.isr}]`).join('; ') || 'no metadata' };
+  }, { timeoutMs: session.cfg.timeouts.faultRecovery, intervalMs: 1000 });
+}
+
+/** Waits until k6 has logged `n` more acknowledgements since `since` (the producer is making progress). */
+async function waitForAcks(session: SuiteSession, job: K6Job, since: Date, n: number): Promise<void> {
+  await poll(`producer ${job.pod}`, `${n} acknowledged messages since ${since.toISOString().slice(11, 19)}`, async () => {
+    const sinceSeconds = Math.max(1, Math.ceil((Date.now() - since.getTime()) / 1000));
+    const log = await session.kube.core.readNamespacedPodLog({ name: job.pod, namespace: session.namespace, container: 'k6', sinceSeconds });
+    const acks = log.split('\n').filter((l) => l.startsWith('ACK ')).length;
+    return { done: acks >= n, observed: `${acks} acks` };
+  }, { timeoutMs: session.cfg.timeouts.faultRecovery, intervalMs: 1000 });
+}
+
+async function killLeader(c: CheckContext, job: K6Job, force: boolean): Promise<void> {
+  const { session } = c;
+  const kind = force ? 'forced' : 'graceful';
+  const before = (await metadata(job))[0]!;
+  const pod = `${k.statefulSet}-${before.leader}`;
+  session.recorder!.action(`delete ${pod}, leader of ${topic} partition 0 (${kind}${force ? ', grace period 0' : ''})`);
+  const t0 = performance.now();
+  const uid = await deletePod(session.kube, session.namespace, pod, { force });
+  await poll(`${topic} partition 0`, `a leader other than broker ${before.leader}`, async () => {
+    const p = (await metadata(job))[0];
+    return { done: !!p && p.leader >= 0 && p.leader !== before.leader, observed: p ? `leader ${p.leader} isr [${p.isr}]` : 'no metadata' };
+  }, { timeoutMs: session.cfg.timeouts.quorum, intervalMs: 500 });
+  c.measure(`${kind}.leaderFailoverMs`, performance.now() - t0);
+  await waitForRunningAndReady(session.recorder!, session.replicas, session.cfg.timeouts.faultRecovery, { notUids: new Set([uid]) });
+  await waitForIsr(session, job, `after the ${kind} deletion of ${pod}`);
+  c.measure(`${kind}.recoveryMs`, performance.now() - t0);
+}
+
+type Trend = { values: Record<string, number> };
+type Summary = { metrics: Record<string, Trend>; state: { testRunDurationMs: number } };
+
+s.check('acked-messages-kept', 'no acknowledged message is lost through leader deletion (graceful, forced) and a rolling restart', async (c) => {
+  const { session } = c;
+  const T = session.cfg.timeouts;
+  const job = await K6Job.start(session, 'kafka-produce.js', { BROKERS: brokers, TOPIC: topic, ACKS: producerAcks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: '20m' }, { deadlineMs: 25 * 60_000 });
+  await waitForAcks(session, job, new Date(Date.now() - 60_000), 50);
+  await killLeader(c, job, false);
+  await killLeader(c, job, true);
+  session.recorder!.action(`rolling restart of StatefulSet ${k.statefulSet}`);
+  const t0 = performance.now();
+  await restartStatefulSet(session.kube, session.namespace, k.statefulSet);
+  await waitForRollout(session.kube, session.namespace, k.statefulSet, T.faultRecovery * 2);
+  await waitForIsr(session, job, 'after the rolling restart');
+  c.measure('rollingRestartMs', performance.now() - t0);
+  await waitForAcks(session, job, new Date(), 50);
+  await job.interrupt();
+  const done = await job.wait(T.load);
+  const log = parseProducerLog(done.logs);
+  const summary = parseMarker<Summary>(done.logs, 'ORDINAL-K6-SUMMARY');
+  const readBack = await runK6(session, 'kafka-verify.js', { BROKERS: brokers, TOPIC: topic, TIMEOUT_MS: '180000' }, T.load);
+  const recs = parseRecords(readBack.logs);
+  if (readBack.exitCode !== 0) c.fail(`reading topic ${topic} back failed (k6 ${readBack.outcome}): ${readBack.logs.trim().split('\n').slice(-3).join(' | ')}`);
+  const v = verify(log, recs);
+  const lat = summary?.metrics.kafka_produce_ms?.values ?? {};
+  const seconds = (summary?.state.testRunDurationMs ?? 1) / 1000;
+  const k6 = {
+    outcome: done.outcome,
+    produced: v.produced,
+    acknowledged: v.acknowledged,
+    failed: v.failed,
+    read: v.read,
+    lost: v.lost.length,
+    moved: v.moved.length,
+    duplicates: v.duplicates,
+    throughputPerSec: Math.round((v.acknowledged / seconds) * 10) / 10,
+    errorRate: v.produced ? Math.round((v.failed / v.produced) * 10000) / 10000 : 0,
+    latencyMs: { p50: lat.med, p95: lat['p(95)'], p99: lat['p(99)'], max: lat.max },
+    droppedIterations: summary?.metrics.dropped_iterations?.values?.count ?? 0,
+    failedByReason: failureReasons(log.nacks.map((n) => n.error)),
+    durationSec: Math.round(seconds),
+  };
+  await session.writeExtra({ topic, acks: producerAcks, brokers, k6, summary });
+  for (const key of ['produced', 'acknowledged', 'failed', 'read', 'lost', 'moved', 'duplicates'] as const) c.measure(key, k6[key], 'count');
+  c.measure('throughputPerSec', k6.throughputPerSec, 'msg/s');
+  c.measure('errorRate', k6.errorRate, 'ratio');
+  c.measure('p95Ms', k6.latencyMs.p95 ?? -1);
+  c.measure('p99Ms', k6.latencyMs.p99 ?? -1);
+  if (v.acknowledged === 0) c.fail(`the producer (k6 ${done.outcome}) got no message acknowledged: ${done.logs.split('\n').filter((l) => l.startsWith('NACK')).slice(-2).join(' | ')}`);
+  if (v.lost.length || v.moved.length) {
+    c.fail(`${describeLoss(v)}; produced with acks=${producerAcks} through a graceful and a forced deletion of partition leaders and a rolling restart of ${k.statefulSet}`);
+  }
+  if (v.failed) c.note(`failed sends (never acknowledged, so allowed to be missing): ${Object.entries(k6.failedByReason).map(([r, n]) => `${n}× ${r}`).join('; ')}`);
+  c.note(`${v.acknowledged} acknowledged of ${v.produced} produced (${v.failed} failed sends) at ${k6.throughputPerSec} msg/s, p95 ${formatMs(k6.latencyMs.p95 ?? 0)}, p99 ${formatMs(k6.latencyMs.p99 ?? 0)}; all ${v.acknowledged} read back at their acknowledged offsets (${v.read} records, ${v.duplicates} duplicate keys)`);
+});
