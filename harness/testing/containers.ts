@@ -1,0 +1,63 @@
+// testcontainers helpers for the integration tests: ordinal's locally built images (never pulled),
+// a network per test file, and k6 runs as one-shot containers.
+import path from 'node:path';
+import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { PROJECT_ROOT } from '../config.ts';
+import { run } from '../proc/command.ts';
+import { K6_IMAGE, KAFKA_IMAGE, ZOOKEEPER_IMAGE } from '../images/catalog.ts';
+
+export const LABELS = { 'app.kubernetes.io/managed-by': 'ordinal', 'ordinal.dev/kind': 'integration-test' };
+
+async function logsOf(c: StartedTestContainer): Promise<string> {
+  const stream = await c.logs();
+  const chunks: string[] = [];
+  return new Promise((resolve) => {
+    stream.on('data', (d: Buffer | string) => chunks.push(d.toString()));
+    stream.on('end', () => resolve(chunks.join('')));
+    setTimeout(() => resolve(chunks.join('')), 5000).unref();
+  });
+}
+
+export async function startZooKeeper(net: StartedNetwork, opts: { maxClientCnxns: number }): Promise<StartedTestContainer> {
+  return new GenericContainer(ZOOKEEPER_IMAGE)
+    .withNetwork(net)
+    .withHostname('zk-0.zk-hs.it')
+    .withNetworkAliases('zk-0.zk-hs.it')
+    .withEnvironment({ ZK_REPLICAS: '1', ZK_MAX_CLIENT_CNXNS: String(opts.maxClientCnxns) })
+    .withLabels(LABELS)
+    .withWaitStrategy(Wait.forSuccessfulCommand('zk-ready'))
+    .withStartupTimeout(120_000)
+    .start();
+}
+
+export async function startKafka(net: StartedNetwork): Promise<StartedTestContainer> {
+  return new GenericContainer(KAFKA_IMAGE)
+    .withNetwork(net)
+    .withHostname('kafka-0.kafka-hs.it')
+    .withNetworkAliases('kafka-0.kafka-hs.it')
+    .withEnvironment({ KAFKA_OVERRIDES: 'zookeeper.connect=zk-0.zk-hs.it:2181/kafka min.insync.replicas=1' })
+    .withCopyContentToContainer([{ content: 'offsets.topic.replication.factor=1\nauto.create.topics.enable=false\ngroup.initial.rebalance.delay.ms=0\n', target: '/etc/kafka/server.properties' }])
+    .withLabels(LABELS)
+    .withWaitStrategy(Wait.forLogMessage(/started \(kafka\.server\.KafkaServer\)/))
+    .withStartupTimeout(120_000)
+    .start();
+}
+
+/** Runs a script of fixtures/k6 in a one-shot k6 container; returns its exit code and output. */
+export async function runK6Container(net: StartedNetwork, script: string, env: Record<string, string>): Promise<{ exitCode: number; logs: string }> {
+  const c = await new GenericContainer(K6_IMAGE)
+    .withNetwork(net)
+    .withBindMounts([{ source: path.join(PROJECT_ROOT, 'fixtures/k6'), target: '/scripts', mode: 'ro' }])
+    .withEnvironment(env)
+    .withCommand(['k6', 'run', '--log-format=raw', '--no-usage-report', '--quiet', `/scripts/${script}`])
+    .withLabels(LABELS)
+    .withWaitStrategy(Wait.forOneShotStartup())
+    .withStartupTimeout(300_000)
+    .start();
+  const logs = await logsOf(c);
+  const exitCode = Number((await run(['docker', 'inspect', '-f', '{{.State.ExitCode}}', c.getId()])).stdout.trim());
+  await c.stop();
+  return { exitCode, logs };
+}
+
+export { logsOf, Network };
