@@ -4,15 +4,17 @@ import { clusterCommand } from './cluster.ts';
 import { imagesCommand } from './images.ts';
 import { runCommand } from './run.ts';
 import { testCommand } from './test.ts';
+import { benchCommand } from './bench.ts';
 
 const USAGE = `ordinal — conformance suite for stateful workloads on Kubernetes
 
 usage: npx ordinal <command> [options]     (each command takes --help)
 
-  images build|list                build or list the images ordinal needs (no registry required)
-  cluster up|down|status|kubeconfig  manage the kind cluster ordinal runs on
-  run [--suite a,b] [--fixture DIR]  run the conformance suites and write reports
-  test [--project unit,...]         ordinal's own tests (npm test); ends with "N passed, N failed"
+  run [--suite a,b] [--fixture DIR] [--kubeconfig F]   run the conformance suites, write reports
+  cluster up|down|status|kubeconfig                     manage the kind cluster ordinal runs on
+  images build|list                                     build the images ordinal needs from package registries
+  test [--project unit,integration,suites,controls]     ordinal's own tests (npm test)
+  bench [--cold-cluster]                                figures for docs/benchmarks.md
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -20,6 +22,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   cluster: clusterCommand,
   run: runCommand,
   test: testCommand,
+  bench: benchCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

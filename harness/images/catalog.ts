@@ -42,6 +42,20 @@ export const ZOOKEEPER_IMAGE = `ordinal.local/zookeeper:${V.zookeeper}`;
 export const KAFKA_IMAGE = `ordinal.local/kafka:${V.kafka}`;
 export const K6_IMAGE = `ordinal.local/k6:${V.k6}`;
 
+/** A Java application image: the JRE base, the app's Maven jars, and its scripts from harness/images/apps/<app>. */
+function jvmAppImage(app: 'zookeeper' | 'kafka', image: string, start: string, description: string): Artifact {
+  return {
+    id: `image/${app}`,
+    description,
+    group: 'apps',
+    recipe: 'layer-image.sh',
+    files: [`apps/${app}`],
+    deps: { BASE: 'image/jre', JARS: `maven/${app}` },
+    env: { FILES: `apps/${app}`, COPIES: `JARS/lib:/opt/${app}/lib FILES/bin:/usr/local/bin FILES/conf:/opt/${app}/conf`, CMD: `["${start}"]` },
+    image,
+  };
+}
+
 export const ARTIFACTS: readonly Artifact[] = [
   // ---- Go programs, from the Go module proxy ----
   {
@@ -223,26 +237,8 @@ export const ARTIFACTS: readonly Artifact[] = [
     recipe: 'maven-jars.sh',
     env: { COORDS: `org.apache.kafka:kafka_${V.scala}:${V.kafka} org.apache.kafka:kafka-tools:${V.kafka} ch.qos.reload4j:reload4j:1.2.25 org.slf4j:slf4j-reload4j:1.7.36` },
   },
-  {
-    id: 'image/zookeeper',
-    description: `${ZOOKEEPER_IMAGE}: ZooKeeper on OpenJDK 17 with ordinal's start and readiness scripts`,
-    group: 'apps',
-    recipe: 'layer-image.sh',
-    files: ['apps/zookeeper'],
-    deps: { BASE: 'image/jre', JARS: 'maven/zookeeper' },
-    env: { FILES: 'apps/zookeeper', COPIES: 'JARS/lib:/opt/zookeeper/lib FILES/bin:/usr/local/bin FILES/conf:/opt/zookeeper/conf', CMD: '["zk-start"]' },
-    image: ZOOKEEPER_IMAGE,
-  },
-  {
-    id: 'image/kafka',
-    description: `${KAFKA_IMAGE}: Kafka (ZooKeeper mode) on OpenJDK 17 with ordinal's start script`,
-    group: 'apps',
-    recipe: 'layer-image.sh',
-    files: ['apps/kafka'],
-    deps: { BASE: 'image/jre', JARS: 'maven/kafka' },
-    env: { FILES: 'apps/kafka', COPIES: 'JARS/lib:/opt/kafka/lib FILES/bin:/usr/local/bin FILES/conf:/opt/kafka/conf', CMD: '["kafka-start"]' },
-    image: KAFKA_IMAGE,
-  },
+  jvmAppImage('zookeeper', ZOOKEEPER_IMAGE, 'zk-start', `${ZOOKEEPER_IMAGE}: ZooKeeper on OpenJDK 17 with ordinal's start and readiness scripts`),
+  jvmAppImage('kafka', KAFKA_IMAGE, 'kafka-start', `${KAFKA_IMAGE}: Kafka (ZooKeeper mode) on OpenJDK 17 with ordinal's start script`),
   {
     id: 'go/k6',
     description: `k6 ${V.k6} built by xk6 ${V.xk6} with ordinal's extension k6/x/ordinal (Kafka on kafka-go ${V.kafkaGo}, ZooKeeper sessions)`,

@@ -1,23 +1,13 @@
 // The run's results: one record per check, a summary, and the time accounting. Pure, so the
 // writers can be unit-tested.
-import type { CheckMeta, CheckVerdict, Measurement } from '../suite/check.ts';
+import type { CheckMeta, CheckVerdict } from '../suite/check.ts';
 
-export interface CheckResult {
-  id: string;
+/** A check as reported: its metadata (harness/suite/check.ts) plus its title and duration. */
+export type CheckResult = Omit<CheckMeta, 'suite'> & {
   suite: string;
   title: string;
-  verdict: CheckVerdict;
   durationMs: number;
-  clusterWaitMs: number;
-  fixture: string;
-  namespace?: string;
-  measurements: Record<string, Measurement>;
-  notes: string[];
-  diagnosis?: string;
-  excerpt?: string;
-  reason?: string;
-  artifacts?: string;
-}
+};
 
 export interface RunResults {
   schema: 'ordinal.results/v1';

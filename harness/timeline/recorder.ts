@@ -4,12 +4,11 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
-import { Impossible, OrdinalError, TimeoutError } from '../errors.ts';
+import { TimeoutError } from '../errors.ts';
 import { debug } from '../log.ts';
 import type { Kube } from '../kube/client.ts';
-import { beginWait, endWait } from '../wait/accounting.ts';
 import type { ProbeResult } from '../wait/poll.ts';
-import { ObjectWatch } from '../wait/watch.ts';
+import { ObjectWatch, waitOnChanges } from '../wait/watch.ts';
 import { describeEntry, podEntry, type ActionEntry, type Entry, type EventEntry, type PodEntry } from './model.ts';
 
 export class TimelineRecorder {
@@ -102,32 +101,10 @@ export class TimelineRecorder {
    * change. Throws TimeoutError with the last observation, or stops early on Impossible.
    */
   async waitUntil<R>(subject: string, expectation: string, evaluate: (pods: PodEntry[], entries: Entry[]) => ProbeResult<R>, timeoutMs: number): Promise<R> {
-    let last = 'nothing yet';
-    let timer: NodeJS.Timeout | undefined;
-    let listener: (() => void) | undefined;
-    beginWait();
-    try {
-      return await new Promise<R>((resolve, reject) => {
-        const check = () => {
-          try {
-            const r = evaluate(this.pods(), this.log);
-            if (r.observed !== last) debug('wait', `[${subject}] ${r.observed}`);
-            last = r.observed;
-            if (r.done) resolve(r.value as R);
-          } catch (err) {
-            reject(err instanceof Impossible ? new OrdinalError(`${subject}: expected ${expectation}, but ${err.message}`) : err);
-          }
-        };
-        timer = setTimeout(() => reject(new TimeoutError(expectation, subject, timeoutMs, last)), timeoutMs);
-        listener = check;
-        this.listeners.add(listener);
-        check();
-      });
-    } finally {
-      endWait();
-      clearTimeout(timer);
-      if (listener) this.listeners.delete(listener);
-    }
+    return waitOnChanges(subject, expectation, () => evaluate(this.pods(), this.log), (onChange) => {
+      this.listeners.add(onChange);
+      return () => this.listeners.delete(onChange);
+    }, { timeoutMs });
   }
 
   /**

@@ -61,9 +61,51 @@ export class ObjectWatch<T extends k8s.KubernetesObject> {
 }
 
 /**
- * Waits until `evaluate(current objects)` says done; evaluates on start and on every change.
- * The evaluator may throw Impossible to stop early.
+ * Resolves when `evaluate()` says done; evaluates once `start` has resolved and again on every
+ * change `subscribe` signals. Throws TimeoutError with the last observation, or stops early when
+ * the evaluator throws Impossible. The one event-driven wait (poll.ts is the one polling wait).
  */
+export async function waitOnChanges<R>(
+  subject: string,
+  expectation: string,
+  evaluate: () => ProbeResult<R>,
+  subscribe: (onChange: () => void) => () => void,
+  opts: { timeoutMs: number; signal?: AbortSignal; start?: () => Promise<unknown> },
+): Promise<R> {
+  let last = 'nothing yet';
+  let timer: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let onAbort: (() => void) | undefined;
+  beginWait();
+  try {
+    return await new Promise<R>((resolve, reject) => {
+      const check = () => {
+        try {
+          const r = evaluate();
+          if (r.observed !== last) debug('wait', `[${subject}] ${r.observed}`);
+          last = r.observed;
+          if (r.done) resolve(r.value as R);
+        } catch (err) {
+          reject(err instanceof Impossible ? new OrdinalError(`${subject}: expected ${expectation}, but ${err.message}`) : err);
+        }
+      };
+      timer = setTimeout(() => reject(new TimeoutError(expectation, subject, opts.timeoutMs, last)), opts.timeoutMs);
+      if (opts.signal) {
+        onAbort = () => reject(opts.signal!.reason);
+        opts.signal.addEventListener('abort', onAbort, { once: true });
+      }
+      unsubscribe = subscribe(check);
+      (opts.start ? opts.start() : Promise.resolve()).then(check, reject);
+    });
+  } finally {
+    endWait();
+    clearTimeout(timer);
+    unsubscribe?.();
+    if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Waits until `evaluate(current objects)` of a fresh list+watch says done. */
 export async function waitForWatch<T extends k8s.KubernetesObject, R>(
   kube: Kube,
   source: WatchSource<T>,
@@ -73,32 +115,9 @@ export async function waitForWatch<T extends k8s.KubernetesObject, R>(
   opts: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<R> {
   const w = new ObjectWatch(kube, source);
-  let last = 'nothing yet';
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  beginWait();
   try {
-    return await new Promise<R>((resolve, reject) => {
-      const check = () => {
-        try {
-          const r = evaluate(w.list());
-          if (r.observed !== last) debug('wait', `[${subject}] ${r.observed}`);
-          last = r.observed;
-          if (r.done) resolve(r.value as R);
-        } catch (err) {
-          reject(err instanceof Impossible ? new OrdinalError(`${subject}: expected ${expectation}, but ${err.message}`) : err);
-        }
-      };
-      timer = setTimeout(() => reject(new TimeoutError(expectation, subject, opts.timeoutMs, last)), opts.timeoutMs);
-      onAbort = () => reject(opts.signal!.reason);
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      w.on(check);
-      w.start().then(check, reject);
-    });
+    return await waitOnChanges(subject, expectation, () => evaluate(w.list()), (onChange) => w.on(onChange), { ...opts, start: () => w.start() });
   } finally {
-    endWait();
-    clearTimeout(timer);
-    if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
     await w.stop();
   }
 }
