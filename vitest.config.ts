@@ -1,4 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { backstopMs } from './harness/config.ts';
+
+// ordinal's own bounds (harness/config.ts) end every wait; vitest's timeouts are only a backstop
+// above all of them, so raising an ORDINAL_TIMEOUT_* is never cut short.
+const backstop = backstopMs();
 
 // Projects:
 //   unit         pure logic next to the harness code (no cluster, no Docker)
@@ -14,9 +19,9 @@ export default defineConfig({
     passWithNoTests: true,
     projects: [
       { test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['harness/**/*.test.ts'], testTimeout: 10_000 } },
-      { test: { name: 'integration', sequence: { groupOrder: 1 }, include: ['harness/**/*.itest.ts'], globalSetup: ['harness/testing/integration-setup.ts'], env: { TESTCONTAINERS_RYUK_DISABLED: 'true' }, testTimeout: 5 * 60_000, hookTimeout: 10 * 60_000, fileParallelism: false } },
-      { test: { name: 'suites', sequence: { groupOrder: 2, concurrent: false }, include: ['suites/**/*.test.ts'], exclude: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: 15 * 60_000, hookTimeout: 15 * 60_000, fileParallelism: false } },
-      { test: { name: 'controls', sequence: { groupOrder: 3 }, include: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: 40 * 60_000, hookTimeout: 20 * 60_000, fileParallelism: false } },
+      { test: { name: 'integration', sequence: { groupOrder: 1 }, include: ['harness/**/*.itest.ts'], globalSetup: ['harness/testing/integration-setup.ts'], env: { TESTCONTAINERS_RYUK_DISABLED: 'true' }, testTimeout: backstop, hookTimeout: backstop, fileParallelism: false } },
+      { test: { name: 'suites', sequence: { groupOrder: 2, concurrent: false }, include: ['suites/**/*.test.ts'], exclude: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: backstop, hookTimeout: backstop, fileParallelism: false } },
+      { test: { name: 'controls', sequence: { groupOrder: 3 }, include: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: backstop * 2, hookTimeout: backstop, fileParallelism: false } },
     ],
   },
 });

@@ -56,3 +56,11 @@ describe('poll', () => {
     }, { timeoutMs: 5000, clock: fakeClock() })).rejects.toThrow('pod x: expected Running, but pod x is Failed');
   });
 });
+
+describe('README configuration table', () => {
+  it('lists every variable of ENV_DOC', async () => {
+    const { ENV_DOC, PROJECT_ROOT } = await import('./config.ts');
+    const readme = (await import('node:fs')).readFileSync(`${PROJECT_ROOT}/README.md`, 'utf8');
+    for (const [name] of ENV_DOC) expect(readme, name).toContain(`| \`${name}\` |`);
+  });
+});

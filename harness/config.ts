@@ -33,7 +33,27 @@ export const DEFAULT_TIMEOUTS = {
   clusterReady: '5m',
   /** a halted ordered scale-up must stay halted this long to count as halted */
   haltObservation: '20s',
+  /** one network probe inside the cluster (a ZooKeeper session, a four-letter word, an HTTP call) */
+  probe: '3s',
+  /** one round trip to the Docker engine, the API server or a registry */
+  api: '30s',
+  /** loading one image into every kind node */
+  imageLoad: '10m',
+  /** restarting one kind node container */
+  nodeRestart: '2m',
+  /** one image build step (a cold Kubernetes build takes ~15m on 2 cores) */
+  build: '60m',
 } as const;
+
+/** One bound from the table (with ORDINAL_TIMEOUT_* overrides), for code that has no Config at hand. */
+export function timeoutMs(kind: TimeoutKind): number {
+  return loadConfig().timeouts[kind];
+}
+
+/** Longer than any single wait: vitest's own per-test backstop, so ordinal's bounds always fire first. */
+export function backstopMs(): number {
+  return Object.values(loadConfig().timeouts).reduce((a, b) => a + b, 0);
+}
 
 export type TimeoutKind = keyof typeof DEFAULT_TIMEOUTS;
 export type ImageSource = 'auto' | 'official' | 'build';
@@ -117,17 +137,17 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   return Object.freeze(cfg);
 }
 
-/** Every ORDINAL_* variable, its default and what it does; rendered into the README's table. */
+/** Every ORDINAL_* variable, its default and what it does; the README's table says the same (config.test.ts checks). */
 export const ENV_DOC: Array<[string, string, string]> = [
   ['ORDINAL_CLUSTER_NAME', 'ordinal', 'kind cluster name used by `cluster` and `run`'],
   ['ORDINAL_KIND_CONFIG', 'kind-config.yaml', 'cluster shape (nodes, pod subnet)'],
   ['ORDINAL_IMAGE_SOURCE', 'auto', '`official` pulls registry images, `build` builds from package registries, `auto` tries official then builds'],
-  ['ORDINAL_CACHE_DIR', '~/.cache/ordinal', 'content-addressed build cache (Go binaries, rootfs tarballs, build logs)'],
+  ['ORDINAL_CACHE_DIR', '$XDG_CACHE_HOME/ordinal or ~/.cache/ordinal', 'content-addressed build cache (Go binaries, rootfs tarballs, jars, build logs)'],
   ['ORDINAL_STATE_DIR', '.ordinal', 'kubeconfig files of clusters ordinal created'],
-  ['ORDINAL_TOOLS_DIR', '.tools', 'project-local binaries (kind, k6)'],
+  ['ORDINAL_TOOLS_DIR', '.tools', 'project-local binaries (kind)'],
   ['ORDINAL_DEBIAN_MIRROR', 'http://deb.debian.org/debian', 'Debian mirror for debootstrap'],
   ['ORDINAL_GOPROXY', '$GOPROXY or https://proxy.golang.org', 'Go module proxy (one URL)'],
   ['ORDINAL_TIMEOUT_<KIND>', 'see harness/config.ts', 'override one wait bound, e.g. ORDINAL_TIMEOUT_POD_READY=5m'],
-  ['ORDINAL_KEEP', 'unset', '`1` keeps namespaces and the cluster after a run for inspection'],
+  ['ORDINAL_KEEP', 'unset', '`1` keeps namespaces after a run, for inspection'],
   ['ORDINAL_DEBUG', 'unset', '`1` prints debug logs and stacks'],
 ];

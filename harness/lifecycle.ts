@@ -1,6 +1,8 @@
 // Ctrl-C and SIGTERM: run registered cleanups (last registered first) once, then exit 130/143.
 // A second Ctrl-C exits at once. Cleanup failures are collected and reported, never swallowed.
 import { red } from './log.ts';
+import { withDeadline } from './wait/poll.ts';
+import { timeoutMs } from './config.ts';
 
 type Cleanup = { name: string; fn: () => Promise<void> };
 const stack: Cleanup[] = [];
@@ -54,7 +56,9 @@ async function runCleanups(): Promise<string[]> {
   while (stack.length) {
     const c = stack.pop()!;
     try {
-      await c.fn();
+      // a dead API server must not keep Ctrl-C from exiting
+      const bound = timeoutMs('cleanup');
+      await withDeadline(c.fn(), bound, `did not finish within ${bound / 1000}s`);
     } catch (err) {
       errors.push(`${c.name}: ${(err as Error).message}`);
     }

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../harness/config.ts';
+import { PROJECT_ROOT, backstopMs } from '../harness/config.ts';
 import { loadFixture } from '../harness/fixture/fixture.ts';
 import { run } from '../harness/proc/command.ts';
 import type { RunResults } from '../harness/report/results.ts';
@@ -20,7 +20,7 @@ describe('negative controls', () => {
   it.each(cases)('$name ($description): suite $suite fails $fails and nothing else', async (c) => {
     const kubeconfig = process.env.ORDINAL_KUBECONFIG!;
     const reportDir = path.join(process.env.ORDINAL_RUN_DIR!, 'controls', `${c.name}-${c.suite}`);
-    const r = await run(['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run', '--fixture', c.dir, '--suite', c.suite, '--kubeconfig', kubeconfig, '--report-dir', reportDir], { allowFailure: true, timeoutMs: 30 * 60_000 });
+    const r = await run(['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run', '--fixture', c.dir, '--suite', c.suite, '--kubeconfig', kubeconfig, '--report-dir', reportDir], { allowFailure: true, timeoutMs: backstopMs() });
     const output = `${r.stderr}\n${r.stdout}`;
     expect(r.exitCode, output).toBe(1);
     const res = JSON.parse(readFileSync(path.join(reportDir, 'results.json'), 'utf8')) as RunResults;
@@ -30,6 +30,5 @@ describe('negative controls', () => {
     expect(failed, output).toEqual([...c.fails].sort());
     for (const id of c.fails) expect(res.checks.find((x) => x.id === id)!.diagnosis).toMatch(new RegExp(c.diagnosis));
     for (const id of c.notApplicable ?? []) expect(res.checks.find((x) => x.id === id)?.verdict, `${id} must be not-applicable`).toBe('not-applicable');
-    expect(res.checks.filter((x) => x.verdict === 'passed').map((x) => x.id)).not.toEqual(expect.arrayContaining(c.notApplicable ?? ['-']));
   });
 });

@@ -14,7 +14,7 @@ describe('kafka read-back verification', () => {
 
   it('passes when every acknowledged message is read back where it was acknowledged', () => {
     const v = verify(log, parseRecords('REC 0:0:r-1-0\nREC 0:1:r-1-1\nREC 1:0:r-2-0\nREC 1:1:r-2-1\n'));
-    expect(v).toMatchObject({ produced: 4, acknowledged: 3, failed: 1, read: 4, lost: [], moved: [], duplicates: 0, unacknowledgedRead: 1 });
+    expect(v).toMatchObject({ produced: 4, acknowledged: 3, failed: 1, read: 4, lost: [], moved: [], misplaced: [], duplicates: 0, unacknowledgedRead: 1 });
   });
 
   it('finds lost and moved acknowledged messages', () => {
@@ -24,6 +24,12 @@ describe('kafka read-back verification', () => {
     const w = verify(log, parseRecords('REC 0:0:r-1-0\nREC 0:1:r-x\nREC 0:2:r-1-1\nREC 1:0:r-2-0\n'));
     expect(w.lost).toEqual([]);
     expect(describeLoss(w)).toContain('0:1 acknowledged r-1-1, holds r-x');
+  });
+
+  it('reports an acknowledged offset that is gone while its key survives elsewhere', () => {
+    const v = verify(log, parseRecords('REC 0:0:r-1-0\nREC 0:5:r-1-1\nREC 1:0:r-2-0\n'));
+    expect(v.lost).toEqual([]);
+    expect(v.misplaced.map((a) => a.key)).toEqual(['r-1-1']);
   });
 
   it('counts duplicates without failing them', () => {
@@ -57,6 +63,7 @@ describe('connection limits', () => {
     expect(judgeEffectiveLimit(probe({ established: 62, refused: false })).text).toContain('not enforced');
     expect(judgeEffectiveLimit(probe({ established: 58 })).text).toContain('the effective limit is 58');
     expect(judgeEffectiveLimit(probe({ configured: 0, cap: 100, established: 100, refused: false })).ok).toBe(true);
+    expect(judgeEffectiveLimit(probe({ established: 3, refused: false, error: 'dial tcp: lookup zk-0: no such host' })).text).toContain('could not be measured');
   });
 
   it('passes when every address has room for one more client', () => {

@@ -10,6 +10,8 @@ export interface ProbeResult {
   established: number;
   refused: boolean;
   refusal: string;
+  /** set when the probe could not open a session for another reason than a refusal */
+  error?: string;
   probeAddress: string;
   probeMs: number;
   clients: Array<{ ip: string; port: number }>;
@@ -17,6 +19,7 @@ export interface ProbeResult {
 
 export function judgeEffectiveLimit(r: ProbeResult): { ok: boolean; text: string } {
   const c = r.configured;
+  if (r.error) return { ok: false, text: `${r.server}: the probe could not open session ${r.established + 1} (${r.error}), so the limit could not be measured` };
   if (c === null) return { ok: false, text: `${r.server}: the conf four-letter word did not report maxClientCnxns` };
   if (c <= 0) {
     return r.refused

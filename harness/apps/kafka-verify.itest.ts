@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedNetwork, StartedTestContainer } from 'testcontainers';
 import { parseMarker } from '../load/k6.ts';
-import { Network, runK6Container, startKafka, startZooKeeper } from '../testing/containers.ts';
+import { Network, runK6Container, startKafka, startZooKeeper, stopAll } from '../testing/containers.ts';
 import { parseProducerLog, parseRecords, verify } from './kafka-verify.ts';
 
 const BROKERS = 'kafka-0.kafka-hs.it:9092';
@@ -20,9 +20,8 @@ describe('Kafka producer and read-back verifier', () => {
     kafka = await startKafka(net);
   });
   afterAll(async () => {
-    await kafka?.stop();
-    await zk?.stop();
-    await net?.stop();
+    await stopAll(kafka, zk);
+    await stopAll(net);
   });
 
   it('reads back every acknowledged message, then reports deleted ones as lost', async () => {

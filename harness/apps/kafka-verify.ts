@@ -22,6 +22,8 @@ export interface Verification {
   lost: Ack[];
   /** acknowledged (partition, offset) now holding another key (data replaced after an unclean election) */
   moved: Array<{ ack: Ack; found: string }>;
+  /** acknowledged messages whose acknowledged offset is gone while the key survives at another offset (a truncated original, a retried copy kept), reported, not failed */
+  misplaced: Ack[];
   /** keys read more than once (retries after timeouts), reported, not failed */
   duplicates: number;
   /** keys read that were never acknowledged (sends that failed late), reported, not failed */
@@ -64,6 +66,7 @@ export function verify(log: ProducerLog, records: Ack[]): Verification {
   const acked = new Set(log.acks.map((a) => a.key));
   const lost: Ack[] = [];
   const moved: Verification['moved'] = [];
+  const misplaced: Ack[] = [];
   for (const a of log.acks) {
     if (!byKey.has(a.key)) {
       lost.push(a);
@@ -72,6 +75,7 @@ export function verify(log: ProducerLog, records: Ack[]): Verification {
     if (a.partition >= 0 && a.offset >= 0) {
       const found = byPos.get(`${a.partition}:${a.offset}`);
       if (found !== undefined && found !== a.key) moved.push({ ack: a, found });
+      else if (found === undefined) misplaced.push(a);
     }
   }
   return {
@@ -81,6 +85,7 @@ export function verify(log: ProducerLog, records: Ack[]): Verification {
     read: records.length,
     lost,
     moved,
+    misplaced,
     duplicates: [...byKey.values()].filter((v) => v.length > 1).length,
     unacknowledgedRead: [...byKey.keys()].filter((k) => !acked.has(k)).length,
   };

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedNetwork, StartedTestContainer } from 'testcontainers';
 import { parseMarker } from '../load/k6.ts';
-import { logsOf, Network, runK6Container, startKafka, startZooKeeper } from '../testing/containers.ts';
+import { logsOf, Network, runK6Container, startKafka, startZooKeeper, stopAll } from '../testing/containers.ts';
 import { run } from '../proc/command.ts';
 import { judgeEffectiveLimit, type ProbeResult } from './connection-limits.ts';
 import { parseRejections } from './zookeeper.ts';
@@ -16,8 +16,8 @@ describe('ZooKeeper connection-limit probe', () => {
     zk = await startZooKeeper(net, { maxClientCnxns: 4 });
   });
   afterAll(async () => {
-    await zk?.stop();
-    await net?.stop();
+    await stopAll(zk);
+    await stopAll(net);
   });
 
   it('measures the configured maxClientCnxns as the effective limit and ZooKeeper logs the refusal', async () => {

@@ -14,6 +14,8 @@ export interface ZkSettings {
   adminPort: number;
   replicas: number;
   myidFile: string;
+  /** the zoo.cfg the members run with */
+  configFile: string;
 }
 
 /** The ZooKeeper settings of a fixture (app.zookeeper in fixture.yaml). */
@@ -29,6 +31,7 @@ export function zkSettings(session: SuiteSession): ZkSettings {
     adminPort: z.adminPort ?? 8080,
     replicas: sts.spec?.replicas ?? 3,
     myidFile: z.myidFile ?? '/var/lib/zookeeper/data/myid',
+    configFile: z.configFile ?? '/tmp/zoo.cfg',
   };
 }
 
@@ -41,7 +44,7 @@ export interface Member {
 }
 
 export async function srvr(session: SuiteSession, z: ZkSettings, pod: string): Promise<Member> {
-  const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${z.clientPort} && printf srvr >&3 && timeout 3 cat <&3`], { timeoutMs: session.cfg.timeouts.exec }).catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message, message: e.message }));
+  const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${z.clientPort} && printf srvr >&3 && timeout ${Math.ceil(session.cfg.timeouts.probe / 1000)} cat <&3`], { timeoutMs: session.cfg.timeouts.exec }).catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message, message: e.message }));
   if (r.exitCode !== 0) return { pod, error: (r.stderr || r.message || `exit ${r.exitCode}`).trim().split('\n')[0] };
   return { pod, srvr: parseSrvr(r.stdout) };
 }

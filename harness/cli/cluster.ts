@@ -22,7 +22,9 @@ const USAGE = `ordinal cluster up|down|status|kubeconfig [--name NAME] [--config
   --config FILE  kind config (default: kind-config.yaml)`;
 
 export async function clusterCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
+  const [first, ...rest] = argv;
+  // `ordinal cluster --help` asks for help, not for a subcommand named --help
+  const sub = first === '--help' || first === '-h' ? 'help' : first;
   const { values } = parse(rest, {
     name: { type: 'string' },
     config: { type: 'string' },

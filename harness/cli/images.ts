@@ -17,7 +17,9 @@ ordinal images list
   list    every artifact, its content key and whether it is built`;
 
 export async function imagesCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
+  const [first, ...rest] = argv;
+  // `ordinal images --help` asks for help, not for a subcommand named --help
+  const sub = first === '--help' || first === '-h' ? 'help' : first;
   const { values } = parse(rest, { group: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, jobs: { type: 'string' }, 'image-source': { type: 'string' } }, 'ordinal images --help');
   if (values.help || !sub || sub === 'help') {
     console.log(USAGE);
@@ -29,8 +31,10 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     for (const g of groups) if (!['cluster', 'web', 'apps'].includes(g)) throw new InputError(`unknown group "${g}"`, 'use cluster, web or apps');
     const only = list(values.only);
     for (const id of only) if (!ARTIFACTS.some((a) => a.id === id)) throw new InputError(`unknown artifact "${id}"`, 'see `ordinal images list` for ids');
+    const jobs = values.jobs === undefined ? 2 : Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs must be a whole number of at least 1, got "${values.jobs}"`, 'e.g. --jobs 2');
     const t0 = performance.now();
-    const reports = await buildArtifacts(cfg, { groups: groups.length ? groups : undefined, only, force: values.force, concurrency: values.jobs ? Number(values.jobs) : 2 });
+    const reports = await buildArtifacts(cfg, { groups: groups.length ? groups : undefined, only, force: values.force, concurrency: jobs });
     if (reports.some((r) => r.id === 'go/kind')) await installTool(cfg, 'go/kind', 'kind');
     const built = reports.filter((r) => r.status === 'built').length;
     console.log(`${reports.length} artifacts: ${built} built, ${reports.length - built} cached, in ${formatMs(performance.now() - t0)}`);

@@ -35,6 +35,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new InputError(`unexpected argument "${positionals[0]}"`, 'see `ordinal run --help`');
+  if (values.context && !values.kubeconfig) throw new InputError('--context needs --kubeconfig', 'pass the kubeconfig file that holds the context, e.g. --kubeconfig ~/.kube/config --context NAME');
   const cfg = loadConfig({
     ...(values.name ? { clusterName: values.name } : {}),
     ...(values['image-source'] ? { imageSource: values['image-source'] as 'auto' } : {}),

@@ -201,7 +201,7 @@ export async function clusterStatus(cfg: Config): Promise<{ name: string; exists
     const kube = loadKube(await kind.exportKubeconfig(name));
     status.kubeconfig = kube.kubeconfigPath;
     status.server = kube.server;
-    await checkReachable(kube, 10_000);
+    await checkReachable(kube);
     apiNodes = (await kube.core.listNode()).items;
   } catch (err) {
     status.problem = (err as Error).message;

@@ -91,10 +91,10 @@ export class Kind {
 
   /** Loads a local image into every node (kind skips nodes that already hold the same image ID). */
   async loadImage(name: string, image: string): Promise<void> {
-    await this.run(['load', 'docker-image', '--name', name, image], { timeoutMs: 10 * 60_000 });
+    await this.run(['load', 'docker-image', '--name', name, image], { timeoutMs: this.cfg.timeouts.imageLoad });
   }
 
   async exportLogs(name: string, dir: string): Promise<void> {
-    await this.run(['export', 'logs', '--name', name, dir], { allowFailure: true, timeoutMs: 5 * 60_000 });
+    await this.run(['export', 'logs', '--name', name, dir], { allowFailure: true, timeoutMs: this.cfg.timeouts.cleanup });
   }
 }

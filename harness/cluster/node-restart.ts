@@ -1,5 +1,6 @@
 // Restarts a kind node container (a node reboot, as seen by Kubernetes). Only containers labelled as
 // nodes of the given kind cluster are touched.
+import { timeoutMs } from '../config.ts';
 import { OrdinalError } from '../errors.ts';
 import { run } from '../proc/command.ts';
 import { trackWait } from '../wait/accounting.ts';
@@ -9,5 +10,5 @@ export async function restartNode(cluster: string, node: string): Promise<void> 
   if (r.exitCode !== 0 || r.stdout.trim() !== cluster) {
     throw new OrdinalError(`node ${node} is not a container of kind cluster "${cluster}" on this Docker engine; not restarting it`);
   }
-  await trackWait(() => run(['docker', 'restart', '--time', '10', node], { timeoutMs: 120_000 }));
+  await trackWait(() => run(['docker', 'restart', '--time', '10', node], { timeoutMs: timeoutMs('nodeRestart') }));
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile, appendFile, copyFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
-import { PROJECT_ROOT, type Config } from '../config.ts';
+import { PROJECT_ROOT, timeoutMs as loadConfigTimeout, type Config } from '../config.ts';
 import { BuildError, CommandError, OrdinalError, errorTail, formatMs, shellQuote } from '../errors.ts';
 import { dim, green, info, red } from '../log.ts';
 import { run, which } from '../proc/command.ts';
@@ -68,11 +68,11 @@ export interface BuildReport {
 
 export async function checkBuildTools(): Promise<void> {
   const missing: string[] = [];
-  for (const t of ['go', 'gcc', 'jq', 'debootstrap', 'docker', 'tar']) if (!(await which(t))) missing.push(t);
+  for (const t of ['go', 'gcc', 'jq', 'debootstrap', 'docker', 'tar', 'mvn', 'git']) if (!(await which(t))) missing.push(t);
   if (missing.length) {
     throw new OrdinalError(
       `image builds need ${missing.join(', ')} on PATH`,
-      `install them (Debian: apt-get install ${missing.map((m) => ({ go: 'golang-go', docker: 'docker.io' })[m] ?? m).join(' ')}); Go must be 1.24 or newer`,
+      `install them (Debian: apt-get install ${missing.map((m) => ({ go: 'golang-go', docker: 'docker.io', gcc: 'build-essential', mvn: 'maven' })[m] ?? m).join(' ')}); Go must be 1.24 or newer`,
     );
   }
 }
@@ -156,7 +156,7 @@ async function buildOne(cfg: Config, a: Artifact, keys: Map<string, string>): Pr
   const envLine = Object.entries(env).map(([k, v]) => `${k}=${shellQuote([v])}`).join(' ');
   await appendFile(logFile, `# ${envLine} ${shellQuote(argv)}\n`);
   try {
-    await run(argv, { env, logFile, cwd: work });
+    await run(argv, { env, logFile, cwd: work, timeoutMs: cfg.timeouts.build });
   } catch (err) {
     info('images', `${red('✗')} ${a.id} ${dim(formatMs(performance.now() - t0))}`);
     const tail = err instanceof CommandError ? err.outputTail : errorTail(String(err));
@@ -198,7 +198,7 @@ export async function installTool(cfg: Config, id: string, bin: string): Promise
 }
 
 /** Tries to pull an official image within a short bound. */
-export async function tryPull(ref: string, timeoutMs = 45_000): Promise<boolean> {
+export async function tryPull(ref: string, timeoutMs = loadConfigTimeout('api')): Promise<boolean> {
   const r = await run(['docker', 'pull', '-q', ref], { allowFailure: true, timeoutMs });
   return r.exitCode === 0;
 }

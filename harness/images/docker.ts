@@ -1,4 +1,5 @@
 // Docker engine checks shared by image builds, kind and testcontainers.
+import { timeoutMs } from '../config.ts';
 import { OrdinalError } from '../errors.ts';
 import { run, which } from '../proc/command.ts';
 
@@ -10,7 +11,7 @@ export async function requireDocker(): Promise<void> {
   if (!(await which('docker'))) {
     throw new OrdinalError('the docker CLI is not installed', 'install Docker (Debian: apt-get install docker.io), then start the engine');
   }
-  const r = await run(['docker', 'version', '--format', '{{.Server.Version}}'], { allowFailure: true, timeoutMs: 20_000 });
+  const r = await run(['docker', 'version', '--format', '{{.Server.Version}}'], { allowFailure: true, timeoutMs: timeoutMs('api') });
   if (r.exitCode !== 0) {
     const cause = /permission denied/i.test(r.stderr)
       ? 'permission denied on the Docker socket'

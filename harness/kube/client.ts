@@ -2,6 +2,7 @@
 // unreachable API servers become one-line InputErrors naming the file and the fix.
 import { existsSync, readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
+import { timeoutMs as timeoutMsOf } from '../config.ts';
 import { InputError, OrdinalError } from '../errors.ts';
 
 export interface Kube {
@@ -50,7 +51,7 @@ export function loadKube(kubeconfigPath: string, context?: string): Kube {
 }
 
 /** Checks that the API server answers within a bound; returns its version. */
-export async function checkReachable(kube: Kube, timeoutMs = 15_000): Promise<string> {
+export async function checkReachable(kube: Kube, timeoutMs = timeoutMsOf('api')): Promise<string> {
   const api = kube.kc.makeApiClient(k8s.VersionApi);
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -37,6 +37,7 @@ export async function execInPod(
   return trackWait(async () => {
     let ws: { close: () => void } | undefined;
     let timer: NodeJS.Timeout | undefined;
+    let settled = false;
     try {
       return await new Promise<ExecResult>((resolve, reject) => {
         timer = setTimeout(
@@ -52,11 +53,14 @@ export async function execInPod(
             resolve({ stdout, stderr, exitCode: code !== undefined ? Number(code) : 126, message: status.message });
           })
           .then((socket) => {
+            // the bound may have fired before the socket opened: close it rather than leak it
+            if (settled) return socket.close();
             ws = socket;
             socket.on('error', (e: Error) => reject(new OrdinalError(`${what}: ${e.message}`)));
           }, (e: unknown) => reject(new OrdinalError(`${what}: ${(e as Error)?.message ?? e}`)));
       });
     } finally {
+      settled = true;
       clearTimeout(timer);
       ws?.close();
     }

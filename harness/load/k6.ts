@@ -74,7 +74,7 @@ export class K6Job {
         backoffLimit: 0,
         activeDeadlineSeconds: Math.ceil(opts.deadlineMs / 1000),
         template: {
-          metadata: { labels: { app: 'ordinal-k6', 'ordinal.dev/k6-job': name } },
+          metadata: { labels: { ...session.labels(), app: 'ordinal-k6', 'ordinal.dev/k6-job': name } },
           spec: {
             restartPolicy: 'Never',
             terminationGracePeriodSeconds: 30,
@@ -149,8 +149,8 @@ export class K6Job {
   }
 }
 
-/** Runs a k6 script to completion as a Job. */
+/** Runs a k6 script to completion as a Job; the Job's deadline is past the wait, so a hang shows as a timeout with k6's last output. */
 export async function runK6(session: SuiteSession, script: string, env: Record<string, string>, timeoutMs: number): Promise<K6Result> {
-  const job = await K6Job.start(session, script, env, { deadlineMs: timeoutMs });
+  const job = await K6Job.start(session, script, env, { deadlineMs: timeoutMs + session.cfg.timeouts.load });
   return job.wait(timeoutMs);
 }

@@ -11,8 +11,9 @@ import { Kind } from '../cluster/kind.ts';
 import { KNOWN_SUITES, loadFixture, type Fixture, type SuiteName } from '../fixture/fixture.ts';
 import { ARTIFACTS } from '../images/catalog.ts';
 import { buildArtifacts } from '../images/builder.ts';
-import { imageExists } from '../images/docker.ts';
+import { imageExists, imageLabel } from '../images/docker.ts';
 import { checkReachable, loadKube, type Kube } from '../kube/client.ts';
+import { cleanupClusterObjects } from '../kube/apply.ts';
 import { MANAGED_BY_KEY, MANAGED_BY_VALUE, RUN_ID_KEY } from '../kube/labels.ts';
 import { onInterrupt } from '../lifecycle.ts';
 import { info, step, yellow } from '../log.ts';
@@ -85,7 +86,12 @@ async function kindClusterOf(cfg: Config, kube: Kube): Promise<string | undefine
 
 /** Builds (when ours and missing) and loads the fixtures' images into the kind nodes. */
 async function loadImages(cfg: Config, kindCluster: string, images: string[]): Promise<void> {
-  const ours = images.filter((img) => ARTIFACTS.some((a) => a.image === img));
+  const ours: string[] = [];
+  for (const img of images.filter((i) => ARTIFACTS.some((a) => a.image === i))) {
+    // present without ordinal's key label: an official image stands in for it (--image-source)
+    if ((await imageLabel(img, 'org.ordinal.key')) === '') continue;
+    ours.push(img);
+  }
   if (ours.length) await buildArtifacts(cfg, { only: ARTIFACTS.filter((a) => a.image && ours.includes(a.image)).map((a) => a.id) });
   const kind = await Kind.load(cfg);
   for (const img of images) {
@@ -96,18 +102,28 @@ async function loadImages(cfg: Config, kindCluster: string, images: string[]): P
   }
 }
 
-/** Deletes whatever carries this run's label: namespaces (and so everything in them). */
-export async function cleanupRun(kube: Kube, runId: string, waitMs: number): Promise<string[]> {
+/**
+ * Deletes what this run created: its namespaces (and so everything in them) and the cluster-scoped
+ * objects it recorded; returns what is left after `waitMs`.
+ */
+export async function cleanupRun(kube: Kube, runId: string, runDir: string, waitMs: number): Promise<string[]> {
   const selector = `${MANAGED_BY_KEY}=${MANAGED_BY_VALUE},${RUN_ID_KEY}=${runId}`;
   const list = await kube.core.listNamespace({ labelSelector: selector });
   for (const ns of list.items) {
     if (!ns.metadata?.deletionTimestamp) await kube.core.deleteNamespace({ name: ns.metadata!.name! }).catch(() => undefined);
   }
-  if (!waitMs || list.items.length === 0) return list.items.map((n) => n.metadata!.name!);
-  return poll(`namespaces of run ${runId}`, 'to be deleted', async () => {
+  const clusterLeft = await cleanupClusterObjects(kube, runDir);
+  if (!waitMs || list.items.length === 0) return [...clusterLeft, ...(waitMs ? [] : list.items.map((n) => n.metadata!.name!))];
+  const nsLeft = await poll(`namespaces of run ${runId}`, 'to be deleted', async () => {
     const left = (await kube.core.listNamespace({ labelSelector: selector })).items.map((n) => n.metadata!.name!);
     return { done: left.length === 0, observed: left.length ? `still present: ${left.join(', ')}` : 'all gone', value: left };
   }, { timeoutMs: waitMs, intervalMs: 1000 });
+  // volumes of the run's claims that a Retain storage class keeps: they hold data, so name them, do not delete them
+  const names = new Set(list.items.map((n) => n.metadata!.name!));
+  const retained = (await kube.core.listPersistentVolume()).items
+    .filter((pv) => names.has(pv.spec?.claimRef?.namespace ?? '') && pv.spec?.persistentVolumeReclaimPolicy === 'Retain')
+    .map((pv) => `PersistentVolume ${pv.metadata!.name} (Retain, claim ${pv.spec!.claimRef!.namespace}/${pv.spec!.claimRef!.name})`);
+  return [...clusterLeft, ...nsLeft, ...retained];
 }
 
 export interface PreparedCluster {
@@ -166,7 +182,7 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
     ORDINAL_KEEP: opts.keep ? '1' : '',
   });
   const undo = onInterrupt(`delete namespaces of run ${runId}`, async () => {
-    if (!opts.keep) await cleanupRun(kube, runId, 0);
+    if (!opts.keep) await cleanupRun(kube, runId, runDir, 0);
   });
   info('run', `run ${runId}: ${suites.join(', ')} on ${fixture ? `fixture ${fixture.name}` : 'the built-in fixtures'}; reports in ${runDir}`);
   let results: RunResults | undefined;
@@ -184,7 +200,7 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
   } finally {
     undo();
     if (!opts.keep) {
-      const left = await cleanupRun(kube, runId, cfg.timeouts.cleanup).catch((e: Error) => [`cleanup failed: ${e.message}`]);
+      const left = await cleanupRun(kube, runId, runDir, cfg.timeouts.cleanup).catch((e: Error) => [`cleanup failed: ${e.message}`]);
       if (left.length) info('run', yellow(`left behind: ${left.join(', ')}`));
     }
   }

@@ -10,7 +10,7 @@ import { loadFixture, statefulSetOf, type Fixture, type SuiteName } from '../fix
 import { applyObjects } from '../kube/apply.ts';
 import { loadKube, type Kube } from '../kube/client.ts';
 import { execInPod, execOk, type ExecResult } from '../kube/exec.ts';
-import { ownedLabels } from '../kube/labels.ts';
+import { RUN_ID_KEY, ownedLabels } from '../kube/labels.ts';
 import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
 import { TimelineRecorder } from '../timeline/recorder.ts';
 import { waitForRunning, waitForRunningAndReady } from '../kube/statefulset.ts';
@@ -89,15 +89,19 @@ export class SuiteSession {
   /** Applies every object but the StatefulSet (Services, ConfigMaps, PDBs, …). */
   async applySupporting(): Promise<void> {
     const others = this.fixture.objects.filter((o) => !(o.kind === 'StatefulSet' && o.metadata?.name === this.sts));
-    await applyObjects(this.kube, others, { namespace: this.namespace, labels: this.labels() });
+    await applyObjects(this.kube, others, { namespace: this.namespace, labels: this.labels(), runDir: this.ctx.runDir });
   }
 
   /** Creates (or re-creates) the StatefulSet from the fixture, optionally with other replicas. */
   async applyStatefulSet(replicas?: number): Promise<k8s.V1StatefulSet> {
     const sts = structuredClone(statefulSetOf(this.fixture));
     if (replicas !== undefined) sts.spec = { ...sts.spec!, replicas };
+    // the run's label on its pods and claims too (not managed-by: a chart's templates may set their own)
+    const runLabel = { [RUN_ID_KEY]: this.ctx.runId };
+    sts.spec!.template.metadata = { ...sts.spec!.template.metadata, labels: { ...sts.spec!.template.metadata?.labels, ...runLabel } };
+    for (const t of sts.spec!.volumeClaimTemplates ?? []) t.metadata = { ...t.metadata, labels: { ...t.metadata?.labels, ...runLabel } };
     this.recorder?.action(`apply StatefulSet ${this.sts} (replicas ${sts.spec?.replicas ?? 1})`);
-    const [applied] = await applyObjects(this.kube, [sts], { namespace: this.namespace, labels: this.labels() });
+    const [applied] = await applyObjects(this.kube, [sts], { namespace: this.namespace, labels: this.labels(), runDir: this.ctx.runDir });
     return applied as k8s.V1StatefulSet;
   }
 

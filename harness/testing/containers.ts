@@ -54,10 +54,27 @@ export async function runK6Container(net: StartedNetwork, script: string, env: R
     .withWaitStrategy(Wait.forOneShotStartup())
     .withStartupTimeout(300_000)
     .start();
-  const logs = await logsOf(c);
-  const exitCode = Number((await run(['docker', 'inspect', '-f', '{{.State.ExitCode}}', c.getId()])).stdout.trim());
-  await c.stop();
-  return { exitCode, logs };
+  try {
+    const logs = await logsOf(c);
+    const exitCode = Number((await run(['docker', 'inspect', '-f', '{{.State.ExitCode}}', c.getId()])).stdout.trim());
+    return { exitCode, logs };
+  } finally {
+    await c.stop();
+  }
 }
 
 export { logsOf, Network };
+
+/** Stops everything given, even when one stop fails; reports the failures together. */
+export async function stopAll(...items: Array<{ stop(): Promise<unknown> } | undefined>): Promise<void> {
+  const results = await Promise.allSettled(items.filter(Boolean).map((i) => i!.stop()));
+  const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
+  if (errors.length) throw new AggregateError(errors, `${errors.length} container(s) or network(s) did not stop`);
+}
+
+/** Removes containers and networks left by an earlier, interrupted integration run (by label). */
+export async function sweepLeftovers(): Promise<void> {
+  const filter = `label=ordinal.dev/kind=${LABELS['ordinal.dev/kind']}`;
+  const ids = (await run(['docker', 'ps', '-aq', '--filter', filter])).stdout.split('\n').filter(Boolean);
+  if (ids.length) await run(['docker', 'rm', '-f', '-v', ...ids]);
+}

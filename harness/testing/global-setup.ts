@@ -21,6 +21,6 @@ export default async function setup(): Promise<(() => Promise<void>) | void> {
     ORDINAL_RUN_DIR: path.join(PROJECT_ROOT, 'reports', runId),
   });
   return async () => {
-    if (process.env.ORDINAL_KEEP !== '1') await cleanupRun(prep.kube, runId, cfg.timeouts.cleanup);
+    if (process.env.ORDINAL_KEEP !== '1') await cleanupRun(prep.kube, runId, process.env.ORDINAL_RUN_DIR!, cfg.timeouts.cleanup);
   };
 }

@@ -58,7 +58,8 @@ async function pollUntracked<T>(
   let last = 'nothing yet';
   for (;;) {
     try {
-      const r = await probe();
+      // a probe that hangs must not outlive the bound
+      const r = await withDeadline(probe(), deadline - clock.now(), `${subject}: probe still running at the deadline`);
       if (r.observed !== last) debug('wait', `[${subject}] ${r.observed}`);
       last = r.observed;
       if (r.done) return r.value as T;
@@ -74,4 +75,16 @@ async function pollUntracked<T>(
     if (left <= 0) throw new TimeoutError(expectation, subject, opts.timeoutMs, last);
     await clock.sleep(Math.min(interval, left), opts.signal);
   }
+}
+
+/** Rejects when `p` has not settled within `ms` (the timer does not keep the process alive). */
+export function withDeadline<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), Math.max(0, ms));
+      timer.unref();
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -35,12 +35,16 @@ export class ObjectWatch<T extends k8s.KubernetesObject> {
     this.informer.on('error', (err: unknown) => {
       if (this.stopped) return;
       debug('watch', `${source.path}: ${(err as Error)?.message ?? err}; restarting`);
-      this.restartTimer = setTimeout(() => void this.informer.start().catch(() => {}), 1000);
+      this.restartTimer = setTimeout(() => {
+        if (!this.stopped) void this.start().catch(() => {});
+      }, 1000);
     });
   }
 
   async start(): Promise<this> {
     await this.informer.start();
+    // stop() may have run while the first list was in flight
+    if (this.stopped) await this.informer.stop();
     return this;
   }
 

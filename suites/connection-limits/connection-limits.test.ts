@@ -45,7 +45,7 @@ s.check('effective-limit', "each server's effective per-address limit, measured 
   const servers = memberNames(z).map((p) => `${p}.${z.service}:${z.clientPort}`);
   const before = await zkReadySince(session);
   const t0 = performance.now();
-  const r = await runK6(session, 'zk-probe.js', { ZK_SERVERS: servers.join(','), ADMIN_PORT: String(z.adminPort), CAP: '100', TIMEOUT_MS: '3000' }, session.cfg.timeouts.load);
+  const r = await runK6(session, 'zk-probe.js', { ZK_SERVERS: servers.join(','), ADMIN_PORT: String(z.adminPort), CAP: '100', TIMEOUT_MS: String(session.cfg.timeouts.probe) }, session.cfg.timeouts.load);
   c.measure('probeMs', performance.now() - t0);
   probe = parseMarker<ProbeResult[]>(r.logs) ?? [];
   if (r.exitCode !== 0 || probe.length !== servers.length) c.fail(`the connection probe (k6 Job, pod ${r.pod}) ended ${r.outcome} without results for every server: ${r.logs.trim().split('\n').slice(-3).join(' | ')}`);
@@ -99,9 +99,10 @@ async function failingClients(session: SuiteSession): Promise<string[]> {
 
 s.check('headroom', 'the limit leaves headroom for every source address, and no client is refused', async (c) => {
   const { session } = c;
-  if (probe.length === 0) c.fail('no probe results (see connection-limits/effective-limit)');
+  const members = memberNames(z);
+  if (probe.length !== members.length) c.fail(`the probe measured ${probe.length} of ${members.length} servers (see connection-limits/effective-limit); headroom cannot be judged`);
   const rejections: Record<string, Rejection[]> = {};
-  for (const [i, pod] of memberNames(z).entries()) {
+  for (const [i, pod] of members.entries()) {
     const log = await session.kube.core.readNamespacedPodLog({ name: pod, namespace: session.namespace, container: z.container, tailLines: 20000 }).catch(() => '');
     // the probe's own refusals are expected; only other addresses count
     rejections[probe[i]!.server] = parseRejections(log).filter((r) => r.ip !== probe[i]!.probeAddress);

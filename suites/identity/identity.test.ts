@@ -129,15 +129,17 @@ s.check('dns-follows-reschedule', 'a deleted pod returns with the same name and 
   const back = await waitForRunningAndReady(rec, pods.length, T.podReady + T.rollout, { notUids: new Set([oldUid]) });
   const reborn = back.find((p) => p.pod === victim.pod)!;
   const readyAt = Date.parse(reborn.at);
-  await checkHostnames(c, reborn.pod);
   const name = fqdn(session, reborn.pod);
   let resolvedAt = 0;
   const seen = await poll(`DNS name ${name} from ${peer.pod}`, `to resolve to ${reborn.pod}'s new IP ${reborn.ip}`, async () => {
+    const asked = Date.now();
     const ips = await resolveFrom(session, peer.pod, name);
-    resolvedAt = Date.now();
+    // the answer reflects DNS as of the question, not as of the exec's return
+    resolvedAt = asked;
     return { done: ips.join(',') === reborn.ip, observed: ips.length ? ips.join(', ') : 'no answer', value: ips };
   }, { timeoutMs: T.dns, intervalMs: 250 });
   const delay = Math.max(0, resolvedAt - readyAt);
   c.measure('dnsFollowMs', delay);
+  await checkHostnames(c, reborn.pod);
   c.note(`${reborn.pod} came back Ready at ${clockOf(reborn.at)} with ip ${reborn.ip} (was ${victim.ip}${reborn.ip === victim.ip ? ', unchanged' : ''}); ${peer.pod} resolved ${name} to it ${formatMs(delay)} later (${seen.join(', ')})`);
 }, { needs: ['peer-dns'] });

@@ -36,9 +36,11 @@ const s = defineSuite('kafka', { defaultFixture: 'fixtures/kafka', setup });
 
 s.check('guarantee', 'the topic keeps acknowledged writes on a majority: RF ≥ 3, min.insync.replicas ≥ 2, acks=all, no unclean election', async (c) => {
   const { session } = c;
-  const r = await runK6(session, 'kafka-admin.js', { BROKERS: brokers, TOPIC: topic, PARTITIONS: String(k.partitions), REPLICATION_FACTOR: String(k.replicationFactor), WAIT_S: '120' }, session.cfg.timeouts.load);
+  const T = session.cfg.timeouts;
+  const r = await runK6(session, 'kafka-admin.js', { BROKERS: brokers, TOPIC: topic, PARTITIONS: String(k.partitions), REPLICATION_FACTOR: String(k.replicationFactor), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, T.quorum + T.load);
   const res = parseMarker<{ metadata: PartitionMeta[]; config: Record<string, string> }>(r.logs);
   if (r.exitCode !== 0 || !res) return c.fail(`creating topic ${topic} failed (k6 ${r.outcome}): ${r.logs.trim().split('\n').slice(-3).join(' | ')}`);
+  if (res.metadata.length !== k.partitions) c.fail(`topic ${topic} reports ${res.metadata.length} partitions, expected ${k.partitions}: the brokers did not serve its metadata within ${formatMs(T.quorum)}`);
   const rf = Math.min(...res.metadata.map((p) => p.replicas.length));
   const minIsr = Number(res.config['min.insync.replicas'] ?? '1');
   const unclean = res.config['unclean.leader.election.enable'] === 'true';
@@ -79,7 +81,8 @@ async function waitForAcks(session: SuiteSession, job: K6Job, since: Date, n: nu
 async function killLeader(c: CheckContext, job: K6Job, force: boolean): Promise<void> {
   const { session } = c;
   const kind = force ? 'forced' : 'graceful';
-  const before = (await metadata(job))[0]!;
+  const before = (await metadata(job))[0];
+  if (!before || before.leader < 0) c.fail(`${topic} partition 0 has no leader to delete (metadata: ${JSON.stringify(before ?? 'none')})`);
   const pod = `${k.statefulSet}-${before.leader}`;
   session.recorder!.action(`delete ${pod}, leader of ${topic} partition 0 (${kind}${force ? ', grace period 0' : ''})`);
   const t0 = performance.now();
@@ -100,14 +103,17 @@ type Summary = { metrics: Record<string, Trend>; state: { testRunDurationMs: num
 s.check('acked-messages-kept', 'no acknowledged message is lost through leader deletion (graceful, forced) and a rolling restart', async (c) => {
   const { session } = c;
   const T = session.cfg.timeouts;
-  const job = await K6Job.start(session, 'kafka-produce.js', { BROKERS: brokers, TOPIC: topic, ACKS: producerAcks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: '20m' }, { deadlineMs: 25 * 60_000 });
-  await waitForAcks(session, job, new Date(Date.now() - 60_000), 50);
+  // k6 runs until interrupted; its own duration and the Job's deadline are only backstops
+  const backstop = T.load + 2 * (T.quorum + T.podReady + T.faultRecovery) + T.rollout + T.faultRecovery;
+  const started = new Date();
+  const job = await K6Job.start(session, 'kafka-produce.js', { BROKERS: brokers, TOPIC: topic, ACKS: producerAcks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: `${Math.ceil(backstop / 1000)}s` }, { deadlineMs: backstop + T.load });
+  await waitForAcks(session, job, started, 50);
   await killLeader(c, job, false);
   await killLeader(c, job, true);
   session.recorder!.action(`rolling restart of StatefulSet ${k.statefulSet}`);
   const t0 = performance.now();
   await restartStatefulSet(session.kube, session.namespace, k.statefulSet);
-  await waitForRollout(session.kube, session.namespace, k.statefulSet, T.faultRecovery * 2);
+  await waitForRollout(session.kube, session.namespace, k.statefulSet, T.rollout);
   await waitForIsr(session, job, 'after the rolling restart');
   c.measure('rollingRestartMs', performance.now() - t0);
   await waitForAcks(session, job, new Date(), 50);
@@ -115,7 +121,7 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
   const done = await job.wait(T.load);
   const log = parseProducerLog(done.logs);
   const summary = parseMarker<Summary>(done.logs, 'ORDINAL-K6-SUMMARY');
-  const readBack = await runK6(session, 'kafka-verify.js', { BROKERS: brokers, TOPIC: topic, TIMEOUT_MS: '180000' }, T.load);
+  const readBack = await runK6(session, 'kafka-verify.js', { BROKERS: brokers, TOPIC: topic, TIMEOUT_MS: String(T.load) }, T.load * 2);
   const recs = parseRecords(readBack.logs);
   if (readBack.exitCode !== 0) c.fail(`reading topic ${topic} back failed (k6 ${readBack.outcome}): ${readBack.logs.trim().split('\n').slice(-3).join(' | ')}`);
   const v = verify(log, recs);
@@ -129,6 +135,7 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
     read: v.read,
     lost: v.lost.length,
     moved: v.moved.length,
+    misplaced: v.misplaced.length,
     duplicates: v.duplicates,
     throughputPerSec: Math.round((v.acknowledged / seconds) * 10) / 10,
     errorRate: v.produced ? Math.round((v.failed / v.produced) * 10000) / 10000 : 0,
@@ -138,7 +145,7 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
     durationSec: Math.round(seconds),
   };
   await session.writeExtra({ topic, acks: producerAcks, brokers, k6, summary });
-  for (const key of ['produced', 'acknowledged', 'failed', 'read', 'lost', 'moved', 'duplicates'] as const) c.measure(key, k6[key], 'count');
+  for (const key of ['produced', 'acknowledged', 'failed', 'read', 'lost', 'moved', 'misplaced', 'duplicates'] as const) c.measure(key, k6[key], 'count');
   c.measure('throughputPerSec', k6.throughputPerSec, 'msg/s');
   c.measure('errorRate', k6.errorRate, 'ratio');
   c.measure('p95Ms', k6.latencyMs.p95 ?? -1);
@@ -148,5 +155,5 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
     c.fail(`${describeLoss(v)}; produced with acks=${producerAcks} through a graceful and a forced deletion of partition leaders and a rolling restart of ${k.statefulSet}`);
   }
   if (v.failed) c.note(`failed sends (never acknowledged, so allowed to be missing): ${Object.entries(k6.failedByReason).map(([r, n]) => `${n}× ${r}`).join('; ')}`);
-  c.note(`${v.acknowledged} acknowledged of ${v.produced} produced (${v.failed} failed sends) at ${k6.throughputPerSec} msg/s, p95 ${formatMs(k6.latencyMs.p95 ?? 0)}, p99 ${formatMs(k6.latencyMs.p99 ?? 0)}; all ${v.acknowledged} read back at their acknowledged offsets (${v.read} records, ${v.duplicates} duplicate keys)`);
+  c.note(`${v.acknowledged} acknowledged of ${v.produced} produced (${v.failed} failed sends) at ${k6.throughputPerSec} msg/s, p95 ${formatMs(k6.latencyMs.p95 ?? 0)}, p99 ${formatMs(k6.latencyMs.p99 ?? 0)}; all ${v.acknowledged} read back (${v.acknowledged - v.misplaced.length} at their acknowledged offsets, ${v.misplaced.length} only at another), ${v.read} records, ${v.duplicates} duplicate keys`);
 });

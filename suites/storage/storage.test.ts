@@ -20,8 +20,9 @@ async function mountedClaims(session: SuiteSession, pod: string): Promise<string
   return (p.spec?.volumes ?? []).map((v) => v.persistentVolumeClaim?.claimName).filter(Boolean) as string[];
 }
 
+/** Same claim bound to the same volume; unknown PV identities never compare equal. */
 function sameVolume(a: ClaimRecord | undefined, b: ClaimRecord | undefined): boolean {
-  return !!a && !!b && a.uid === b.uid && a.pv === b.pv && a.pvUid === b.pvUid;
+  return !!a && !!b && a.uid === b.uid && !!a.pv && a.pv === b.pv && !!a.pvUid && a.pvUid === b.pvUid;
 }
 
 s.check('pvc-per-ordinal', 'one PVC per ordinal, named <template>-<statefulset>-<ordinal>, Bound and mounted by its pod', async (c) => {

@@ -15,19 +15,27 @@ const s = defineSuite('zookeeper', { defaultFixture: 'fixtures/zookeeper', setup
 let z: ZkSettings;
 const znodes = new Map<string, string>();
 
+/** The znode's value, undefined when it does not exist; other zkCli failures throw. */
 async function readZnode(session: SuiteSession, pod: string, path: string): Promise<string | undefined> {
-  const out = await zkCli(session, z, pod, ['get', path]).catch(() => '');
-  return out.trim().split('\n').filter((l) => l && !l.startsWith('WatchedEvent')).at(-1);
+  try {
+    const out = await zkCli(session, z, pod, ['get', path]);
+    return out.trim().split('\n').filter((l) => l && !l.startsWith('WatchedEvent')).at(-1);
+  } catch (err) {
+    if (/NoNode/.test((err as Error).message)) return undefined;
+    throw err;
+  }
 }
 
 /** Every znode written so far reads back with its value through `pod`. */
 async function expectZnodes(session: SuiteSession, pod: string, after: string, fail: (d: string) => never): Promise<void> {
   for (const [path, want] of znodes) {
+    let last = '';
     const got = await poll(`znode ${path} via ${pod}`, `to read "${want}"`, async () => {
       const v = await readZnode(session, pod, path);
-      return { done: v === want, observed: v ?? 'absent', value: v };
-    }, { timeoutMs: session.cfg.timeouts.exec, intervalMs: 500 }).catch(() => undefined);
-    if (got !== want) fail(`znode ${path} written before ${after} does not read back through ${pod} (expected "${want}")`);
+      last = v ?? 'absent';
+      return { done: v === want, observed: last, value: v };
+    }, { timeoutMs: session.cfg.timeouts.exec, intervalMs: 500 }).catch((e: Error) => (last = last || e.message, undefined));
+    if (got !== want) fail(`znode ${path} written before ${after} does not read back through ${pod} (expected "${want}", last read: ${last})`);
   }
 }
 
@@ -36,11 +44,12 @@ s.check('myid-from-ordinal', "each member's myid is its ordinal + 1 and server.N
   z = zkSettings(session);
   const problems: string[] = [];
   for (const [ordinal, pod] of memberNames(z).entries()) {
-    const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['sh', '-c', `cat ${z.myidFile}; echo ---; cat /tmp/zoo.cfg 2>/dev/null; echo ---; hostname -f`], { timeoutMs: session.cfg.timeouts.exec });
+    const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['sh', '-c', `cat ${z.myidFile}; echo ---; cat ${z.configFile} 2>/dev/null; echo ---; hostname -f`], { timeoutMs: session.cfg.timeouts.exec });
     const [myid = '', cfg = '', fqdn = ''] = r.stdout.split('---\n').map((x) => x.trim());
     if (myid !== String(ordinal + 1)) problems.push(`${pod} has myid ${myid || '(none)'}, expected ${ordinal + 1} (ordinal ${ordinal} + 1)`);
     const line = new RegExp(`^server\\.${ordinal + 1}=([^:]+):`, 'm').exec(cfg);
-    if (cfg && line && line[1] !== fqdn) problems.push(`server.${ordinal + 1} in ${pod}'s zoo.cfg is ${line[1]}, but ${pod}'s DNS name is ${fqdn}`);
+    if (!line) problems.push(`${pod}'s ${z.configFile} has no server.${ordinal + 1} entry`);
+    else if (line[1] !== fqdn) problems.push(`server.${ordinal + 1} in ${pod}'s ${z.configFile} is ${line[1]}, but ${pod}'s DNS name is ${fqdn}`);
   }
   if (problems.length) {
     const states = await Promise.all(memberNames(z).map((p) => srvr(session, z, p)));

@@ -5,6 +5,7 @@ source "$(dirname "$0")/lib.sh"
 need ROOTFS TAG KEY WORK
 ctx="$WORK/ctx"; mkdir -p "$ctx"
 step "docker import rootfs -> $TAG-rootfs"
+trap 'docker rmi "$TAG-rootfs" >/dev/null 2>&1 || true' EXIT
 docker import "$ROOTFS/rootfs.tar" "$TAG-rootfs" >/dev/null
 extra=""
 if [ "${IPTABLES_WRAPPER:-0}" = 1 ]; then
@@ -20,4 +21,3 @@ LABEL org.ordinal.key=$KEY
 DOCKERFILE
 step "docker build $TAG"
 docker build -q -t "$TAG" "$ctx"
-docker rmi "$TAG-rootfs" >/dev/null 2>&1 || true

@@ -7,10 +7,11 @@ source "$(dirname "$0")/lib.sh"
 need K8S_VERSION BINARIES OUT WORK
 V=$K8S_VERSION; MINOR=$(echo "$V" | cut -d. -f2); PATCH=$(echo "$V" | cut -d. -f3)
 step "go mod download k8s.io/kubernetes@v$V"
-modfile=$(go mod download -json "k8s.io/kubernetes@v$V" | jq -r .GoMod)
+modfile=$(go mod download -json "k8s.io/kubernetes@v$V" | jq -er .GoMod)
 rm -rf "$WORK/mod"; mkdir -p "$WORK/mod"; cd "$WORK/mod"
 go mod init ordinal.local/k8sbuild >/dev/null 2>&1
-for m in $(go mod edit -json "$modfile" | jq -r '.Require[] | select(.Version=="v0.0.0") | .Path'); do
+staging=$(go mod edit -json "$modfile" | jq -er '.Require[] | select(.Version=="v0.0.0") | .Path')
+for m in $staging; do
   go mod edit -replace="$m=$m@v0.$MINOR.$PATCH"
 done
 pkgs=(); for b in $BINARIES; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done

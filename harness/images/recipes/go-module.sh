@@ -9,4 +9,4 @@ step "go get $MODULE"
 go_wrapper "$WORK/mod" "$MODULE"
 step "go build $PACKAGE -> $BIN"
 go build -trimpath -ldflags "-s -w ${LDFLAGS:-}" -o "$OUT/$BIN" "$PACKAGE"
-"$OUT/$BIN" --version 2>/dev/null | head -1 || "$OUT/$BIN" version 2>/dev/null | head -1 || true
+go version -m "$OUT/$BIN" | sed -n '2p'   # the module it was built from, without running it

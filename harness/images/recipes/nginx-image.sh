@@ -5,6 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 need ROOTFS TAG KEY WORK
 ctx="$WORK/ctx"; mkdir -p "$ctx"
+trap 'docker rmi "$TAG-rootfs" >/dev/null 2>&1 || true' EXIT
 docker import "$ROOTFS/rootfs.tar" "$TAG-rootfs" >/dev/null
 cat > "$ctx/default.conf" <<'CONF'
 server {
@@ -26,4 +27,3 @@ LABEL org.ordinal.key=$KEY
 DOCKERFILE
 step "docker build $TAG"
 docker build -q -t "$TAG" "$ctx" >/dev/null
-docker rmi "$TAG-rootfs" >/dev/null 2>&1 || true

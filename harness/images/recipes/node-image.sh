@@ -13,11 +13,17 @@
 source "$(dirname "$0")/lib.sh"
 need ROOTFS KIND_VERSION K8S_VERSION K8S_BIN CRICTL_BIN K8S_IMAGES MANIFESTS TAG KEY WORK
 ctx="$WORK/ctx"; mkdir -p "$ctx"
-kind_dir=$(go mod download -json "sigs.k8s.io/kind@$KIND_VERSION" | jq -r .Dir)
+kind_dir=$(go mod download -json "sigs.k8s.io/kind@$KIND_VERSION" | jq -er .Dir)
 [ -d "$kind_dir/images/base/files" ] || { echo "no images/base/files in sigs.k8s.io/kind@$KIND_VERSION" >&2; exit 1; }
 cp -r --no-preserve=mode "$kind_dir/images/base/files" "$ctx/files"
 
 rootfs_tag="ordinal.local/build/node-rootfs:$KEY"
+name="ordinal-node-build-$$"
+cleanup() {
+  docker rm -f -v "$name" >/dev/null 2>&1 || true
+  docker rmi "$rootfs_tag" "ordinal.local/build/node-base:$KEY" "ordinal.local/build/node-assembled:$KEY" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 step "docker import node rootfs"
 docker import "$ROOTFS/rootfs.tar" "$rootfs_tag" >/dev/null
 
@@ -43,11 +49,7 @@ RUN chmod 0755 /usr/local/bin/* /kind/bin /kind/bin/* \\
 DOCKERFILE
 step "docker build kind base"
 docker build -q -t "ordinal.local/build/node-base:$KEY" "$ctx" >/dev/null
-docker rmi "$rootfs_tag" >/dev/null
 
-name="ordinal-node-build-$$"
-cleanup() { docker rm -f -v "$name" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
 step "assembling node: binaries, manifests, preloaded images"
 docker run -d --init --name "$name" --entrypoint=sleep --security-opt seccomp=unconfined \
   "ordinal.local/build/node-base:$KEY" infinity >/dev/null
@@ -78,5 +80,4 @@ LABEL org.ordinal.key=$KEY org.ordinal.kubernetes=v$K8S_VERSION
 DOCKERFILE
 step "docker build $TAG"
 docker build -q -t "$TAG" "$ctx" >/dev/null
-docker rmi "ordinal.local/build/node-assembled:$KEY" "ordinal.local/build/node-base:$KEY" >/dev/null 2>&1 || true
 docker image inspect -f '{{.Size}}' "$TAG" | awk '{printf "    node image %.0f MB\n", $1/1e6}'
