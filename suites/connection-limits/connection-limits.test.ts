@@ -9,7 +9,7 @@ import { memberNames, waitForQuorum, zkSettings, type ZkSettings } from '../../h
 import { parseRejections, type Rejection } from '../../harness/apps/zookeeper.ts';
 import { addressUses, judgeEffectiveLimit, judgeHeadroom, type ProbeResult } from '../../harness/apps/connection-limits.ts';
 import { parseMarker, runK6 } from '../../harness/load/k6.ts';
-import { describePods } from '../../harness/kube/statefulset.ts';
+import { describePods, waitForRollout } from '../../harness/kube/statefulset.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 
 let z: ZkSettings;
@@ -20,6 +20,8 @@ async function setup(session: SuiteSession): Promise<void> {
   await session.deploy({ until: 'running' });
   z = zkSettings(session);
   await waitForQuorum(session, z, memberNames(z), session.cfg.timeouts.quorum);
+  // Ready lags the quorum by up to a readiness period; the probe's "no disturbance" check needs it settled
+  await waitForRollout(session.kube, session.namespace, z.statefulSet, session.cfg.timeouts.podReady);
   const n = session.replicas;
   await session.recorder!.waitUntil(`clients of ZooKeeper (StatefulSet ${session.sts})`, `all ${n} Ready, or one in CrashLoopBackOff`, (pods, entries) => {
     const ready = pods.filter((p) => p.ready && !p.terminating).length === n;
@@ -50,7 +52,8 @@ s.check('effective-limit', "each server's effective per-address limit, measured 
   probe = parseMarker<ProbeResult[]>(r.logs) ?? [];
   if (r.exitCode !== 0 || probe.length !== servers.length) c.fail(`the connection probe (k6 Job, pod ${r.pod}) ended ${r.outcome} without results for every server: ${r.logs.trim().split('\n').slice(-3).join(' | ')}`);
   const after = await zkReadySince(session);
-  const flapped = [...before].filter(([p, v]) => after.get(p) !== v).map(([p]) => p);
+  // a member that was Ready before the probe and is not now, or became unready and Ready again meanwhile
+  const flapped = [...before].filter(([p, v]) => v.startsWith('True@') && after.get(p) !== v).map(([p]) => p);
   const verdicts = probe.map(judgeEffectiveLimit);
   for (const [i, p] of probe.entries()) {
     c.measure(`${p.server.split('.')[0]}.configured`, p.configured ?? -1, 'count');

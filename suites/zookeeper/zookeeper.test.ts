@@ -44,8 +44,19 @@ s.check('myid-from-ordinal', "each member's myid is its ordinal + 1 and server.N
   z = zkSettings(session);
   const problems: string[] = [];
   for (const [ordinal, pod] of memberNames(z).entries()) {
-    const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['sh', '-c', `cat ${z.myidFile}; echo ---; cat ${z.configFile} 2>/dev/null; echo ---; hostname -f`], { timeoutMs: session.cfg.timeouts.exec });
-    const [myid = '', cfg = '', fqdn = ''] = r.stdout.split('---\n').map((x) => x.trim());
+    // a member of a broken ensemble may be between restarts: read once its container runs again
+    let last = '';
+    const stdout = await poll(`myid and ${z.configFile} of ${pod}`, 'to be readable (container running)', async () => {
+      const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['sh', '-c', `cat ${z.myidFile}; echo ---; cat ${z.configFile} 2>/dev/null; echo ---; hostname -f`], { timeoutMs: session.cfg.timeouts.exec });
+      const ran = r.stdout.split('---\n').length === 3;
+      last = ran ? 'read' : (r.message || r.stderr || `exit ${r.exitCode}`).trim();
+      return { done: ran, observed: last, value: r.stdout };
+    }, { timeoutMs: session.cfg.timeouts.podReady, intervalMs: 1000 }).catch(() => undefined);
+    if (stdout === undefined) {
+      problems.push(`${pod}'s myid could not be read within ${formatMs(session.cfg.timeouts.podReady)} (last: ${last})`);
+      continue;
+    }
+    const [myid = '', cfg = '', fqdn = ''] = stdout.split('---\n').map((x) => x.trim());
     if (myid !== String(ordinal + 1)) problems.push(`${pod} has myid ${myid || '(none)'}, expected ${ordinal + 1} (ordinal ${ordinal} + 1)`);
     const line = new RegExp(`^server\\.${ordinal + 1}=([^:]+):`, 'm').exec(cfg);
     if (!line) problems.push(`${pod}'s ${z.configFile} has no server.${ordinal + 1} entry`);
