@@ -1,6 +1,6 @@
 // Ctrl-C and SIGTERM: run registered cleanups (last registered first) once, then exit 130/143.
 // A second Ctrl-C exits at once. Cleanup failures are collected and reported, never swallowed.
-import { red } from './log.ts';
+import { debug, red } from './log.ts';
 import { withDeadline } from './wait/poll.ts';
 import { timeoutMs } from './config.ts';
 
@@ -9,6 +9,7 @@ const stack: Cleanup[] = [];
 let installed = false;
 let interrupting = false;
 const controller = new AbortController();
+let cleanupsFinished: Promise<void> | undefined;
 
 /** Aborted when the user interrupts; pass it to long waits and commands. */
 export const interruptSignal: AbortSignal = controller.signal;
@@ -31,6 +32,14 @@ export function onInterrupt(name: string, fn: () => Promise<void>): () => void {
   };
 }
 
+/**
+ * After an interrupt: never settles, because the interrupt handler exits once its cleanups are done.
+ * A command that unwinds from the abort awaits this instead of exiting under a running cleanup.
+ */
+export function untilCleanedUp(): Promise<void> {
+  return cleanupsFinished ?? Promise.resolve();
+}
+
 function install(): void {
   if (installed) return;
   installed = true;
@@ -41,24 +50,38 @@ function install(): void {
     }
     interrupting = true;
     process.stderr.write(`\n${signal}: cleaning up what ordinal created (Ctrl-C again to skip) …\n`);
+    // taken off the stack before the abort lets interrupted code unwind (and unregister them)
+    const todo = stack.splice(0).reverse();
     controller.abort(new Interrupted(signal));
-    void runCleanups().then((errors) => {
+    const running = runCleanups(todo);
+    cleanupsFinished = running.then((errors) => {
       for (const e of errors) process.stderr.write(`${red('cleanup failed')}: ${e}\n`);
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  // ordinal owns Ctrl-C in its own process: a library's handler (vitest's exits 1ms after the
+  // signal) would end the process in the middle of the cleanup above
+  process.on('newListener', (event: string | symbol, listener: (...args: unknown[]) => void) => {
+    if ((event === 'SIGINT' || event === 'SIGTERM') && listener !== handler) queueMicrotask(() => process.removeListener(event, listener));
+  });
 }
 
-async function runCleanups(): Promise<string[]> {
+/** Makes the interrupt handler the process's only signal handler, from now on (the CLI calls it first). */
+export function ownSignals(): void {
+  install();
+}
+
+async function runCleanups(todo: Cleanup[]): Promise<string[]> {
   const errors: string[] = [];
-  while (stack.length) {
-    const c = stack.pop()!;
+  for (const c of todo) {
+    debug('cleanup', c.name);
     try {
       // a dead API server must not keep Ctrl-C from exiting
       const bound = timeoutMs('cleanup');
-      await withDeadline(c.fn(), bound, `did not finish within ${bound / 1000}s`);
+      await withDeadline(c.fn(), bound, `did not finish within ${bound / 1000}s`, true);
+      debug('cleanup', `${c.name}: done`);
     } catch (err) {
       errors.push(`${c.name}: ${(err as Error).message}`);
     }

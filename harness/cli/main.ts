@@ -5,6 +5,7 @@ import { imagesCommand } from './images.ts';
 import { runCommand } from './run.ts';
 import { testCommand } from './test.ts';
 import { benchCommand } from './bench.ts';
+import { interruptSignal, ownSignals, untilCleanedUp } from '../lifecycle.ts';
 
 const USAGE = `ordinal — conformance suite for stateful workloads on Kubernetes
 
@@ -41,11 +42,14 @@ async function main(argv: string[]): Promise<number> {
 
 // Exit explicitly: the Kubernetes client keeps API connections alive, which would hold the process.
 async function exit(code: number): Promise<never> {
+  // interrupted: the interrupt handler exits (130/143) once what ordinal created is cleaned up
+  if (interruptSignal.aborted) await untilCleanedUp();
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
   process.exit(code);
 }
 
+ownSignals();
 main(process.argv.slice(2)).then(
   (code) => exit(code),
   (err) => {

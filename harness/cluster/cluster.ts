@@ -60,7 +60,9 @@ export async function clusterUp(cfg: Config, opts: UpOptions = {}): Promise<UpRe
   const kubeconfig = kind.kubeconfigPath(name);
   await mkdir(path.dirname(kubeconfig), { recursive: true });
   const undo = onInterrupt(`delete half-created kind cluster ${name}`, async () => {
-    if (!opts.keep) await kind.run(['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig], { allowFailure: true });
+    if (opts.keep) return;
+    await kind.delete(name);
+    info('cluster', `deleted the half-created cluster "${name}"`);
   });
   try {
     await step('cluster', `Creating kind cluster "${name}" (${describeNodes(kindCfg)}, image ${images.node})`, () =>
@@ -75,11 +77,10 @@ export async function clusterUp(cfg: Config, opts: UpOptions = {}): Promise<UpRe
     const kube = loadKube(kubeconfig);
     await waitUntilUsable(cfg, kube, kindCfg, images.nginx);
   } catch (err) {
-    if (interruptSignal.aborted) throw new OrdinalError(`cluster up interrupted; ${opts.keep ? `kept the half-created cluster "${name}"` : `deleted the half-created cluster "${name}"`}`);
+    if (interruptSignal.aborted) throw new OrdinalError(`cluster up interrupted; ${opts.keep ? `kept the half-created cluster "${name}"` : `deleting the half-created cluster "${name}"`}`);
     if (!opts.keep) {
       const logs = path.join(cfg.stateDir, 'failed-clusters', `${name}-${Date.now()}`);
       await kind.exportLogs(name, logs);
-      await kind.run(['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig], { allowFailure: true });
       await kind.delete(name).catch(() => undefined);
       if (err instanceof OrdinalError && !err.fix) {
         throw new OrdinalError(`${err.message} (the cluster was deleted; kind logs in ${logs})`, 'run with --keep to inspect a failed cluster');

@@ -47,6 +47,23 @@ describe('results', () => {
     expect(r.diagnosis).toContain('expected 2 pods Ready');
   });
 
+  it('reports a check the interrupt cut off as blocked, not failed, and an interrupted run as not passed', () => {
+    const r = checkResult('t', undefined, { state: 'failed', durationMs: 5, error: 'Worker exited unexpectedly', suite: 'ordering', interrupted: 'not finished: interrupted by SIGINT' });
+    expect(r.verdict).toBe('blocked');
+    expect(r.reason).toBe('not finished: interrupted by SIGINT');
+    expect(r.diagnosis).toBeUndefined();
+    const done = checkResult('t', undefined, { state: 'passed', durationMs: 5, suite: 'ordering', interrupted: 'not finished: interrupted by SIGINT' });
+    expect(done.verdict).toBe('passed');
+    const ok = [{ ...base, id: 'a', title: 'a', verdict: 'passed' as const }];
+    expect(runPassed({ ...run(ok), interrupted: 'interrupted by SIGINT' })).toBe(false);
+    // started (metadata written) but cut off: blocked when interrupted, failed with vitest's error otherwise
+    const started = { id: 'ordering/scale-up-order', suite: 'ordering' as const, verdict: 'passed' as const, measurements: {}, notes: [], clusterWaitMs: 0, fixture: 'web' };
+    expect(checkResult('t', started, { state: 'passed', durationMs: 0, suite: 'ordering', interrupted: 'not finished: interrupted by SIGTERM' }).verdict).toBe('blocked');
+    const backstop = checkResult('t', started, { state: 'failed', durationMs: 9, suite: 'ordering', error: 'Test timed out in 90000ms.' });
+    expect([backstop.verdict, backstop.diagnosis]).toEqual(['failed', 'Test timed out in 90000ms.']);
+    expect(checkResult('t', { ...started, finished: true }, { state: 'passed', durationMs: 9, suite: 'ordering', interrupted: 'x' }).verdict).toBe('passed');
+  });
+
   it('passes a run only when every applicable check passed', () => {
     const ok = [{ ...base, id: 'a', title: 'a', verdict: 'passed' as const }, { ...base, id: 'b', title: 'b', verdict: 'not-applicable' as const }];
     expect(runPassed(run(ok))).toBe(true);

@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import { formatMs } from '../errors.ts';
+import { interruptSignal } from '../lifecycle.ts';
 import { dim, green, red, yellow } from '../log.ts';
 import { junitXml } from './junit.ts';
 import { checkResult, runPassed, summarize, timeAccounting, type CheckResult, type RunResults } from './results.ts';
@@ -56,7 +57,8 @@ export class OrdinalReporter implements Reporter {
     const r = t.result();
     const d = t.diagnostic();
     const error = r.state === 'failed' ? r.errors.map((e) => e.message).join('\n') : undefined;
-    return checkResult(t.name, t.meta().ordinal, { state: r.state, durationMs: d?.duration ?? 0, error, suite: suiteOf(t) });
+    const interrupted = interruptSignal.aborted ? `not finished: ${(interruptSignal.reason as Error)?.message ?? 'interrupted'}` : undefined;
+    return checkResult(t.name, t.meta().ordinal, { state: r.state, durationMs: d?.duration ?? 0, error, suite: suiteOf(t), interrupted });
   }
 
   onTestCaseResult(t: TestCase): void {
@@ -74,7 +76,10 @@ export class OrdinalReporter implements Reporter {
       for (const e of m.errors()) errors.push(`${path.basename(path.dirname(m.moduleId))}: ${e.message}`);
       if (m.state() === 'failed' && [...m.children.allTests()].length === 0 && m.errors().length === 0) errors.push(`${m.moduleId}: failed to load`);
     }
-    for (const e of unhandled) errors.push(`unhandled: ${e.message}`);
+    // an interrupt kills the suites' worker: its errors are the interrupt's, not the suites'
+    const interrupted = interruptSignal.aborted ? `${(interruptSignal.reason as Error)?.message ?? 'interrupted'}; the checks after it did not run` : undefined;
+    if (interrupted) errors.push(interrupted);
+    else for (const e of unhandled) errors.push(`unhandled: ${e.message}`);
     const waits = readWaits(this.opts.runDir);
     const results: RunResults = {
       schema: 'ordinal.results/v1',
@@ -87,6 +92,7 @@ export class OrdinalReporter implements Reporter {
       summary: summarize(checks),
       checks,
       errors,
+      ...(interrupted ? { interrupted } : {}),
       extras: readExtras(this.opts.runDir),
     };
     await mkdir(this.opts.runDir, { recursive: true });
@@ -95,7 +101,7 @@ export class OrdinalReporter implements Reporter {
     this.opts.onResults?.(results);
     if (this.opts.print !== false) {
       const s = results.summary;
-      const verdict = runPassed(results) ? green('PASS') : red('FAIL');
+      const verdict = interrupted ? yellow('INTERRUPTED') : runPassed(results) ? green('PASS') : red('FAIL');
       process.stderr.write(
         `\n${verdict}  ${s.total} checks: ${s.passed} passed, ${s.failed} failed, ${s.notApplicable} not applicable, ${s.blocked} blocked${errors.length ? `, ${errors.length} errors` : ''}\n` +
           `      suites took ${formatMs(results.wallMs)}, of which ${formatMs(results.clusterWaitMs)} waiting on the cluster; ordinal's own overhead ${formatMs(results.overheadMs)} (${results.overheadPercent}%)\n` +

@@ -28,6 +28,8 @@ export interface RunResults {
   checks: CheckResult[];
   /** errors outside any check (a suite that could not start, an unhandled error) */
   errors: string[];
+  /** the run was cut short by Ctrl-C or SIGTERM: checks after it did not run */
+  interrupted?: string;
   /** extra per-suite data (e.g. k6 summaries) */
   extras: Record<string, unknown>;
 }
@@ -36,9 +38,14 @@ export interface RunResults {
 export function checkResult(
   title: string,
   meta: CheckMeta | undefined,
-  outcome: { state: 'passed' | 'failed' | 'skipped' | 'pending'; durationMs: number; error?: string; suite: string },
+  outcome: { state: 'passed' | 'failed' | 'skipped' | 'pending'; durationMs: number; error?: string; suite: string; interrupted?: string },
 ): CheckResult {
-  const verdict: CheckVerdict = meta?.verdict ?? (outcome.state === 'passed' ? 'passed' : outcome.state === 'skipped' ? 'blocked' : 'failed');
+  // a check cut off before its verdict: by an interrupt it did not fail, it did not finish; by
+  // vitest's backstop it failed with vitest's error
+  const unfinished = meta ? !meta.finished : outcome.state !== 'passed';
+  const cutOff = Boolean(outcome.interrupted) && unfinished;
+  if (meta && !meta.finished && !cutOff) meta = { ...meta, verdict: 'failed', diagnosis: outcome.error ?? 'the check did not finish' };
+  const verdict: CheckVerdict = cutOff ? 'blocked' : meta?.verdict ?? (outcome.state === 'passed' ? 'passed' : outcome.state === 'skipped' ? 'blocked' : 'failed');
   return {
     id: meta?.id ?? `${outcome.suite}/${title}`,
     suite: meta?.suite ?? outcome.suite,
@@ -50,9 +57,9 @@ export function checkResult(
     namespace: meta?.namespace,
     measurements: meta?.measurements ?? {},
     notes: meta?.notes ?? [],
-    diagnosis: meta?.diagnosis ?? (outcome.state === 'failed' ? outcome.error : undefined),
+    diagnosis: cutOff ? undefined : meta?.diagnosis ?? (outcome.state === 'failed' ? outcome.error : undefined),
     excerpt: meta?.excerpt,
-    reason: meta?.reason,
+    reason: cutOff ? outcome.interrupted : meta?.reason,
     artifacts: meta?.artifacts,
   };
 }
@@ -68,8 +75,8 @@ export function summarize(checks: CheckResult[]): RunResults['summary'] {
 }
 
 /** A run passes when every applicable check passed and nothing errored outside the checks. */
-export function runPassed(r: Pick<RunResults, 'summary' | 'errors'>): boolean {
-  return r.summary.failed === 0 && r.summary.blocked === 0 && r.errors.length === 0 && r.summary.total > 0;
+export function runPassed(r: Pick<RunResults, 'summary' | 'errors' | 'interrupted'>): boolean {
+  return !r.interrupted && r.summary.failed === 0 && r.summary.blocked === 0 && r.errors.length === 0 && r.summary.total > 0;
 }
 
 export function timeAccounting(wallMs: number, clusterWaitMs: number): Pick<RunResults, 'wallMs' | 'clusterWaitMs' | 'overheadMs' | 'overheadPercent'> {

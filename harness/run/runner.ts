@@ -15,11 +15,11 @@ import { imageExists, imageLabel } from '../images/docker.ts';
 import { checkReachable, loadKube, type Kube } from '../kube/client.ts';
 import { cleanupClusterObjects } from '../kube/apply.ts';
 import { MANAGED_BY_KEY, MANAGED_BY_VALUE, RUN_ID_KEY } from '../kube/labels.ts';
-import { onInterrupt } from '../lifecycle.ts';
-import { info, step, yellow } from '../log.ts';
+import { interruptSignal, onInterrupt } from '../lifecycle.ts';
+import { debug, info, step, yellow } from '../log.ts';
 import { OrdinalReporter } from '../report/reporter.ts';
 import { runPassed, type RunResults } from '../report/results.ts';
-import { poll } from '../wait/poll.ts';
+import { poll, withDeadline } from '../wait/poll.ts';
 
 /** Each suite's built-in fixture. */
 export const DEFAULT_FIXTURES: Record<SuiteName, string> = {
@@ -181,23 +181,33 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
     ORDINAL_FIXTURE: fixture?.dir ?? '',
     ORDINAL_KEEP: opts.keep ? '1' : '',
   });
+  let results: RunResults | undefined;
+  const { createVitest } = await import('vitest/node');
+  const reporter = new OrdinalReporter({ runId, runDir, cluster: { kubeconfig, server: kube.server, version, kind: kindCluster }, clusterPrepMs, onResults: (r) => (results = r), print: !opts.quiet });
+  const vitest = await createVitest('test', {
+    root: PROJECT_ROOT,
+    config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
+    project: 'suites',
+    watch: false,
+    reporters: [reporter],
+  });
+  let finished: Promise<void> = Promise.resolve();
   const undo = onInterrupt(`delete namespaces of run ${runId}`, async () => {
-    if (!opts.keep) await cleanupRun(kube, runId, runDir, 0);
+    // stops the suites' worker also when only ordinal got the signal (SIGTERM from a CI runner)
+    void vitest.cancelCurrentRun('keyboard-input').catch(() => undefined);
+    if (!opts.keep) debug('cleanup', `left: ${(await cleanupRun(kube, runId, runDir, 0)).join(', ') || 'nothing'}`);
+    // let the reporter write what ran (marked interrupted), within one API round trip's bound
+    await withDeadline(finished, cfg.timeouts.api, 'the suites did not stop', true).catch(() => undefined);
   });
   info('run', `run ${runId}: ${suites.join(', ')} on ${fixture ? `fixture ${fixture.name}` : 'the built-in fixtures'}; reports in ${runDir}`);
-  let results: RunResults | undefined;
   try {
-    const { startVitest } = await import('vitest/node');
-    const reporter = new OrdinalReporter({ runId, runDir, cluster: { kubeconfig, server: kube.server, version, kind: kindCluster }, clusterPrepMs, onResults: (r) => (results = r), print: !opts.quiet });
-    const vitest = await startVitest('test', suites.map((s) => `suites/${s}/${s}.test.ts`), {
-      root: PROJECT_ROOT,
-      config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
-      project: 'suites',
-      watch: false,
-      reporters: [reporter],
-    });
-    await vitest.close();
+    const started = vitest.start(suites.map((s) => `suites/${s}/${s}.test.ts`));
+    finished = started.then(() => undefined, () => undefined);
+    await started;
+  } catch (err) {
+    if (!interruptSignal.aborted) throw new OrdinalError(`the suites could not run: ${(err as Error).message}`);
   } finally {
+    await vitest.close().catch(() => undefined);
     undo();
     if (!opts.keep) {
       const left = await cleanupRun(kube, runId, runDir, cfg.timeouts.cleanup).catch((e: Error) => [`cleanup failed: ${e.message}`]);

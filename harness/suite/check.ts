@@ -28,6 +28,8 @@ export interface CheckMeta {
   clusterWaitMs: number;
   fixture: string;
   namespace?: string;
+  /** the check reached its verdict (false: vitest cut it off, by its backstop or an interrupt) */
+  finished?: boolean;
 }
 
 declare module 'vitest' {
@@ -117,6 +119,7 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions) {
         if (na) {
           meta.verdict = 'not-applicable';
           meta.reason = `${name}/${na} is not applicable${naReasons.get(na) ? `: ${naReasons.get(na)}` : ''}`;
+          meta.finished = true;
           verdicts.set(id, 'not-applicable');
           naReasons.set(id, naReasons.get(na) ?? '');
           ctx.skip(`not applicable: ${meta.reason}`);
@@ -125,6 +128,7 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions) {
         if (unmet.length) {
           meta.verdict = 'blocked';
           meta.reason = `needs ${unmet.map((u) => `${name}/${u} (${verdicts.get(u) ?? 'not run'})`).join(', ')}`;
+          meta.finished = true;
           verdicts.set(id, 'blocked');
           ctx.skip(meta.reason);
         }
@@ -147,11 +151,13 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions) {
         let skipReason: string | undefined;
         try {
           await fn(c);
+          meta.finished = true;
           verdicts.set(id, 'passed');
         } catch (err) {
           if (err instanceof NotApplicable) {
             meta.verdict = 'not-applicable';
             meta.reason = err.reason;
+            meta.finished = true;
             verdicts.set(id, 'not-applicable');
             naReasons.set(id, err.reason);
             skipReason = err.reason;
@@ -159,6 +165,7 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions) {
             meta.verdict = 'failed';
             meta.diagnosis = err instanceof CheckFailure ? err.diagnosis : ((err as Error)?.message ?? String(err));
             if (err instanceof CheckFailure && err.excerpt) meta.excerpt = err.excerpt;
+            meta.finished = true;
             verdicts.set(id, 'failed');
             meta.artifacts = await s.collect(id).catch((e: Error) => `diagnostics collection failed: ${e.message}`);
             throw err;

@@ -77,14 +77,14 @@ async function pollUntracked<T>(
   }
 }
 
-/** Rejects when `p` has not settled within `ms` (the timer does not keep the process alive). */
-export function withDeadline<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+/** Rejects when `p` has not settled within `ms`; the timer keeps the process alive only with `keepAlive`. */
+export function withDeadline<T>(p: Promise<T>, ms: number, message: string, keepAlive = false): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     p,
     new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(message)), Math.max(0, ms));
-      timer.unref();
+      if (!keepAlive) timer.unref();
     }),
   ]).finally(() => clearTimeout(timer));
 }
