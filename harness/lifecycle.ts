@@ -32,6 +32,11 @@ export function onInterrupt(name: string, fn: () => Promise<void>): () => void {
   };
 }
 
+/** "interrupted by SIGINT" once the user interrupted, else undefined. */
+export function interruption(): string | undefined {
+  return interruptSignal.aborted ? ((interruptSignal.reason as Error)?.message ?? 'interrupted') : undefined;
+}
+
 /**
  * After an interrupt: never settles, because the interrupt handler exits once its cleanups are done.
  * A command that unwinds from the abort awaits this instead of exiting under a running cleanup.

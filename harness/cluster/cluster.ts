@@ -12,7 +12,7 @@ import { checkReachable, loadKube, type Kube } from '../kube/client.ts';
 import { applyObjects } from '../kube/apply.ts';
 import { ownedLabels } from '../kube/labels.ts';
 import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
-import { interruptSignal, onInterrupt, Interrupted } from '../lifecycle.ts';
+import { interruptSignal, onInterrupt } from '../lifecycle.ts';
 import { info, step, yellow } from '../log.ts';
 import { waitForWatch } from '../wait/watch.ts';
 import { Kind } from './kind.ts';
@@ -102,19 +102,13 @@ function describeNodes(k: KindConfig): string {
 
 /** Why an existing cluster is not usable, or undefined when it is healthy. */
 async function healthProblem(cfg: Config, kind: Kind, name: string, kindCfg: KindConfig): Promise<string | undefined> {
-  const nodes = await kind.nodes(name);
+  const { nodes, problem } = await inspectCluster(kind, name);
   if (nodes.length !== kindCfg.nodes.length) return `it has ${nodes.length} node containers, ${cfg.kindConfigPath} asks for ${kindCfg.nodes.length}`;
-  const stopped = nodes.filter((n) => n.state !== 'running');
-  if (stopped.length) return `node containers not running: ${stopped.map((n) => `${n.name} (${n.state})`).join(', ')}`;
-  try {
-    const kube = loadKube(await kind.exportKubeconfig(name));
-    await checkReachable(kube);
-    const list = await kube.core.listNode();
-    const notReady = list.items.filter((n) => !isNodeReady(n)).map((n) => n.metadata!.name!);
-    if (notReady.length) return `nodes not Ready: ${notReady.join(', ')}`;
-  } catch (err) {
-    return (err as Error).message;
-  }
+  const stopped = nodes.filter((n) => n.container !== 'running');
+  if (stopped.length) return `node containers not running: ${stopped.map((n) => `${n.name} (${n.container})`).join(', ')}`;
+  if (problem) return problem;
+  const notReady = nodes.filter((n) => !n.ready).map((n) => n.name);
+  if (notReady.length) return `nodes not Ready: ${notReady.join(', ')}`;
   return undefined;
 }
 
@@ -190,26 +184,31 @@ export interface NodeStatus {
   image: string;
 }
 
-export async function clusterStatus(cfg: Config): Promise<{ name: string; exists: boolean; createdByOrdinal: boolean; kubeconfig?: string; server?: string; nodes: NodeStatus[]; problem?: string }> {
-  await requireDocker();
-  const kind = await Kind.load(cfg);
-  const name = cfg.clusterName;
-  if (!(await kind.clusters()).includes(name)) return { name, exists: false, createdByOrdinal: false, nodes: [] };
+interface Inspection {
+  nodes: NodeStatus[];
+  kubeconfig?: string;
+  server?: string;
+  /** why the API server could not be asked (nodes then have ready: undefined) */
+  problem?: string;
+}
+
+/** A cluster's node containers, each joined with its Node as the API server reports it. */
+async function inspectCluster(kind: Kind, name: string): Promise<Inspection> {
   const containers = await kind.nodes(name);
-  const status = { name, exists: true, createdByOrdinal: !!kind.record(name), nodes: [] as NodeStatus[], kubeconfig: undefined as string | undefined, server: undefined as string | undefined, problem: undefined as string | undefined };
+  const out: Inspection = { nodes: [] };
   let apiNodes: k8s.V1Node[] = [];
   try {
     const kube = loadKube(await kind.exportKubeconfig(name));
-    status.kubeconfig = kube.kubeconfigPath;
-    status.server = kube.server;
+    out.kubeconfig = kube.kubeconfigPath;
+    out.server = kube.server;
     await checkReachable(kube);
     apiNodes = (await kube.core.listNode()).items;
   } catch (err) {
-    status.problem = (err as Error).message;
+    out.problem = (err as Error).message;
   }
   for (const c of containers) {
     const n = apiNodes.find((x) => x.metadata?.name === c.name);
-    status.nodes.push({
+    out.nodes.push({
       name: c.name,
       role: c.role,
       container: c.state,
@@ -219,7 +218,15 @@ export async function clusterStatus(cfg: Config): Promise<{ name: string; exists
       image: c.image,
     });
   }
-  return status;
+  return out;
+}
+
+export async function clusterStatus(cfg: Config): Promise<{ name: string; exists: boolean; createdByOrdinal: boolean } & Inspection> {
+  await requireDocker();
+  const kind = await Kind.load(cfg);
+  const name = cfg.clusterName;
+  if (!(await kind.clusters()).includes(name)) return { name, exists: false, createdByOrdinal: false, nodes: [] };
+  return { name, exists: true, createdByOrdinal: !!kind.record(name), ...(await inspectCluster(kind, name)) };
 }
 
 export async function clusterDown(cfg: Config, opts: { force?: boolean } = {}): Promise<'deleted' | 'absent'> {
@@ -233,5 +240,3 @@ export async function clusterDown(cfg: Config, opts: { force?: boolean } = {}): 
   await kind.delete(name);
   return 'deleted';
 }
-
-export { Interrupted };

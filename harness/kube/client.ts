@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { timeoutMs as timeoutMsOf } from '../config.ts';
 import { InputError, OrdinalError } from '../errors.ts';
+import { withDeadline } from '../wait/poll.ts';
 
 export interface Kube {
   kc: k8s.KubeConfig;
@@ -53,22 +54,13 @@ export function loadKube(kubeconfigPath: string, context?: string): Kube {
 /** Checks that the API server answers within a bound; returns its version. */
 export async function checkReachable(kube: Kube, timeoutMs = timeoutMsOf('api')): Promise<string> {
   const api = kube.kc.makeApiClient(k8s.VersionApi);
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const v = await Promise.race([
-      api.getCode(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000}s`)), timeoutMs);
-      }),
-    ]);
-    return v.gitVersion;
+    return (await withDeadline(api.getCode(), timeoutMs, `no answer within ${timeoutMs / 1000}s`)).gitVersion;
   } catch (err) {
     throw new InputError(
       `the API server ${kube.server} (kubeconfig ${kube.kubeconfigPath}) is not reachable: ${apiMessage(err)}`,
       'check the cluster is running (`npx ordinal cluster status`) and the kubeconfig points at it',
     );
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -15,6 +15,8 @@ import type { SuiteSession } from '../suite/session.ts';
 import { waitForWatch } from '../wait/watch.ts';
 
 export const K6_SCRIPTS = path.join(PROJECT_ROOT, 'fixtures/k6');
+/** `k6 run` as ordinal runs it: raw log lines (the ACK/REC/ORDINAL-RESULT parsers read them), no usage report, no progress. */
+export const K6_RUN = ['k6', 'run', '--log-format=raw', '--no-usage-report', '--quiet'];
 const CONFIGMAP = 'ordinal-k6-scripts';
 
 /** k6's exit codes (errext/exitcodes), as outcomes. */
@@ -82,7 +84,7 @@ export class K6Job {
               name: 'k6',
               image: K6_IMAGE,
               imagePullPolicy: 'IfNotPresent',
-              command: ['k6', 'run', '--log-format=raw', '--no-usage-report', '--quiet', `/scripts/${script}`],
+              command: [...K6_RUN, `/scripts/${script}`],
               env: Object.entries(env).map(([n, value]) => ({ name: n, value })),
               volumeMounts: [{ name: 'scripts', mountPath: '/scripts' }],
               resources: { requests: { cpu: '50m', memory: '64Mi' } },
@@ -123,7 +125,7 @@ export class K6Job {
   /** Runs another k6 script inside this Job's pod (e.g. a metadata query while load runs). */
   async execScript(script: string, env: Record<string, string>): Promise<string> {
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    const r = await execInPod(this.session.kube, { namespace: this.session.namespace, pod: this.pod, container: 'k6' }, ['k6', 'run', '--log-format=raw', '--no-usage-report', '--quiet', ...envArgs, `/scripts/${script}`], { timeoutMs: this.session.cfg.timeouts.exec });
+    const r = await execInPod(this.session.kube, { namespace: this.session.namespace, pod: this.pod, container: 'k6' }, [...K6_RUN, ...envArgs, `/scripts/${script}`], { timeoutMs: this.session.cfg.timeouts.exec });
     if (r.exitCode !== 0) throw new OrdinalError(`k6 ${script} in ${this.pod} exited ${r.exitCode} (${k6Outcome(r.exitCode)}): ${(r.stderr + r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
     return `${r.stdout}\n${r.stderr}`;
   }

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import { formatMs } from '../errors.ts';
-import { interruptSignal } from '../lifecycle.ts';
+import { interruption } from '../lifecycle.ts';
 import { dim, green, red, yellow } from '../log.ts';
 import { junitXml } from './junit.ts';
 import { checkResult, runPassed, summarize, timeAccounting, type CheckResult, type RunResults } from './results.ts';
@@ -57,8 +57,8 @@ export class OrdinalReporter implements Reporter {
     const r = t.result();
     const d = t.diagnostic();
     const error = r.state === 'failed' ? r.errors.map((e) => e.message).join('\n') : undefined;
-    const interrupted = interruptSignal.aborted ? `not finished: ${(interruptSignal.reason as Error)?.message ?? 'interrupted'}` : undefined;
-    return checkResult(t.name, t.meta().ordinal, { state: r.state, durationMs: d?.duration ?? 0, error, suite: suiteOf(t), interrupted });
+    const by = interruption();
+    return checkResult(t.name, t.meta().ordinal, { state: r.state, durationMs: d?.duration ?? 0, error, suite: suiteOf(t), interrupted: by && `not finished: ${by}` });
   }
 
   onTestCaseResult(t: TestCase): void {
@@ -77,7 +77,8 @@ export class OrdinalReporter implements Reporter {
       if (m.state() === 'failed' && [...m.children.allTests()].length === 0 && m.errors().length === 0) errors.push(`${m.moduleId}: failed to load`);
     }
     // an interrupt kills the suites' worker: its errors are the interrupt's, not the suites'
-    const interrupted = interruptSignal.aborted ? `${(interruptSignal.reason as Error)?.message ?? 'interrupted'}; the checks after it did not run` : undefined;
+    const by = interruption();
+    const interrupted = by && `${by}; the checks after it did not run`;
     if (interrupted) errors.push(interrupted);
     else for (const e of unhandled) errors.push(`unhandled: ${e.message}`);
     const waits = readWaits(this.opts.runDir);

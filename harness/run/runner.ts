@@ -8,7 +8,7 @@ import { PROJECT_ROOT, type Config } from '../config.ts';
 import { InputError, OrdinalError } from '../errors.ts';
 import { clusterUp } from '../cluster/cluster.ts';
 import { Kind } from '../cluster/kind.ts';
-import { KNOWN_SUITES, loadFixture, type Fixture, type SuiteName } from '../fixture/fixture.ts';
+import { DEFAULT_FIXTURES, KNOWN_SUITES, loadFixture, type Fixture, type SuiteName } from '../fixture/fixture.ts';
 import { ARTIFACTS } from '../images/catalog.ts';
 import { buildArtifacts } from '../images/builder.ts';
 import { imageExists, imageLabel } from '../images/docker.ts';
@@ -21,16 +21,10 @@ import { OrdinalReporter } from '../report/reporter.ts';
 import { runPassed, type RunResults } from '../report/results.ts';
 import { poll, withDeadline } from '../wait/poll.ts';
 
-/** Each suite's built-in fixture. */
-export const DEFAULT_FIXTURES: Record<SuiteName, string> = {
-  ordering: 'fixtures/web',
-  identity: 'fixtures/web',
-  storage: 'fixtures/web',
-  durability: 'fixtures/web',
-  zookeeper: 'fixtures/zookeeper',
-  'connection-limits': 'fixtures/kafka',
-  kafka: 'fixtures/kafka',
-};
+/** The built-in fixtures of the given suites, each loaded once. */
+export function builtinFixtures(suites: readonly SuiteName[]): Fixture[] {
+  return [...new Set(suites.map((s) => DEFAULT_FIXTURES[s]))].map((f) => loadFixture(path.join(PROJECT_ROOT, f)));
+}
 
 export function availableSuites(): SuiteName[] {
   return KNOWN_SUITES.filter((s) => existsSync(path.join(PROJECT_ROOT, 'suites', s, `${s}.test.ts`)));
@@ -140,21 +134,15 @@ export interface PreparedCluster {
  */
 export async function prepareCluster(cfg: Config, opts: { kubeconfig?: string; context?: string; images: string[] }): Promise<PreparedCluster> {
   const t0 = performance.now();
-  let kubeconfig: string;
-  let kindCluster: string | undefined;
-  if (opts.kubeconfig) {
-    const probe = loadKube(path.resolve(opts.kubeconfig), opts.context);
-    await checkReachable(probe);
-    kubeconfig = path.resolve(opts.kubeconfig);
-    kindCluster = await kindClusterOf(cfg, probe);
-    info('run', `using the cluster of ${kubeconfig}${kindCluster ? ` (kind cluster ${kindCluster})` : ''}; ordinal will not delete it`);
-  } else {
-    const up = await clusterUp(cfg);
-    kubeconfig = up.kubeconfig;
-    kindCluster = up.name;
-  }
+  const up = opts.kubeconfig ? undefined : await clusterUp(cfg);
+  const kubeconfig = up?.kubeconfig ?? path.resolve(opts.kubeconfig!);
   const kube = loadKube(kubeconfig, opts.context);
   const version = await checkReachable(kube);
+  let kindCluster = up?.name;
+  if (!up) {
+    kindCluster = await kindClusterOf(cfg, kube);
+    info('run', `using the cluster of ${kubeconfig}${kindCluster ? ` (kind cluster ${kindCluster})` : ''}; ordinal will not delete it`);
+  }
   if (kindCluster) await loadImages(cfg, kindCluster, opts.images);
   else if (opts.images.length) info('run', yellow(`not a kind cluster: the fixtures' images (${opts.images.join(', ')}) must be pullable by its nodes`));
   return { kube, kubeconfig, kindCluster, version, ms: performance.now() - t0 };
@@ -168,7 +156,7 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
   const runDir = path.resolve(opts.reportDir ?? path.join(PROJECT_ROOT, 'reports', runId));
   await mkdir(runDir, { recursive: true });
 
-  const fixtures = fixture ? [fixture] : [...new Set(suites.map((s) => DEFAULT_FIXTURES[s]))].map((f) => loadFixture(path.join(PROJECT_ROOT, f)));
+  const fixtures = fixture ? [fixture] : builtinFixtures(suites);
   const prep = await prepareCluster(cfg, { kubeconfig: opts.kubeconfig, context: opts.context, images: [...new Set(fixtures.flatMap((f) => f.images))] });
   const { kubeconfig, kindCluster, version, kube } = prep;
   const clusterPrepMs = prep.ms;

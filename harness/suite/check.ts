@@ -65,14 +65,15 @@ export interface CheckContext {
 }
 
 export interface SuiteOptions {
-  /** fixture used when the run names none, relative to the project root */
-  defaultFixture: string;
   /** runs once before the checks (e.g. deploy the fixture); a failure fails every check */
   setup?: (session: SuiteSession) => Promise<void>;
 }
 
-/** Declares a suite: one session (namespace + fixture) shared by its checks, run in order. */
-export function defineSuite(name: SuiteName, opts: SuiteOptions) {
+/**
+ * Declares a suite: one session (namespace + fixture, the run's or the suite's built-in one from
+ * DEFAULT_FIXTURES) shared by its checks, run in order.
+ */
+export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
   let session: SuiteSession | undefined;
   const verdicts = new Map<string, CheckVerdict>();
   const naReasons = new Map<string, string>();
@@ -80,7 +81,7 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions) {
   let waitAtStart = 0;
   beforeAll(async () => {
     waitAtStart = clusterWaitMs();
-    session = await SuiteSession.open(name, opts.defaultFixture);
+    session = await SuiteSession.open(name);
     await opts.setup?.(session);
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { PROJECT_ROOT, loadConfig, type Config } from '../config.ts';
 import { InputError } from '../errors.ts';
-import { loadFixture, statefulSetOf, type Fixture, type SuiteName } from '../fixture/fixture.ts';
+import { DEFAULT_FIXTURES, loadFixture, statefulSetOf, type Fixture, type SuiteName } from '../fixture/fixture.ts';
 import { applyObjects } from '../kube/apply.ts';
 import { loadKube, type Kube } from '../kube/client.ts';
 import { execInPod, execOk, type ExecResult } from '../kube/exec.ts';
@@ -55,10 +55,10 @@ export class SuiteSession {
     readonly namespace: string,
   ) {}
 
-  static async open(suite: SuiteName, defaultFixture: string): Promise<SuiteSession> {
+  static async open(suite: SuiteName): Promise<SuiteSession> {
     const ctx = runContext();
     const cfg = loadConfig();
-    const dir = ctx.fixtureDir ?? path.join(PROJECT_ROOT, defaultFixture);
+    const dir = ctx.fixtureDir ?? path.join(PROJECT_ROOT, DEFAULT_FIXTURES[suite]);
     if (!existsSync(dir)) throw new InputError(`fixture ${dir} does not exist`, 'pass --fixture DIR');
     const fixture = loadFixture(dir);
     const kube = loadKube(ctx.kubeconfig);

@@ -5,8 +5,10 @@ import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestC
 import { PROJECT_ROOT } from '../config.ts';
 import { run } from '../proc/command.ts';
 import { K6_IMAGE, KAFKA_IMAGE, ZOOKEEPER_IMAGE } from '../images/catalog.ts';
+import { MANAGED_BY_KEY, MANAGED_BY_VALUE } from '../kube/labels.ts';
+import { K6_RUN } from '../load/k6.ts';
 
-export const LABELS = { 'app.kubernetes.io/managed-by': 'ordinal', 'ordinal.dev/kind': 'integration-test' };
+export const LABELS = { [MANAGED_BY_KEY]: MANAGED_BY_VALUE, 'ordinal.dev/kind': 'integration-test' };
 
 async function logsOf(c: StartedTestContainer): Promise<string> {
   const stream = await c.logs();
@@ -49,7 +51,7 @@ export async function runK6Container(net: StartedNetwork, script: string, env: R
     .withNetwork(net)
     .withBindMounts([{ source: path.join(PROJECT_ROOT, 'fixtures/k6'), target: '/scripts', mode: 'ro' }])
     .withEnvironment(env)
-    .withCommand(['k6', 'run', '--log-format=raw', '--no-usage-report', '--quiet', `/scripts/${script}`])
+    .withCommand([...K6_RUN, `/scripts/${script}`])
     .withLabels(LABELS)
     .withWaitStrategy(Wait.forOneShotStartup())
     .withStartupTimeout(300_000)
@@ -72,7 +74,7 @@ export async function stopAll(...items: Array<{ stop(): Promise<unknown> } | und
   if (errors.length) throw new AggregateError(errors, `${errors.length} container(s) or network(s) did not stop`);
 }
 
-/** Removes containers and networks left by an earlier, interrupted integration run (by label). */
+/** Removes containers left by an earlier, interrupted integration run (by label). */
 export async function sweepLeftovers(): Promise<void> {
   const filter = `label=ordinal.dev/kind=${LABELS['ordinal.dev/kind']}`;
   const ids = (await run(['docker', 'ps', '-aq', '--filter', filter])).stdout.split('\n').filter(Boolean);

@@ -1,17 +1,15 @@
 // vitest globalSetup for the `suites` and `controls` projects when they are run by the test
 // command rather than by `ordinal run`: creates or reuses the kind cluster, loads the built-in
 // fixtures' images, and hands the cluster to the workers through ORDINAL_* variables.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, loadConfig } from '../config.ts';
-import { loadFixture } from '../fixture/fixture.ts';
-import { DEFAULT_FIXTURES, cleanupRun, newRunId, prepareCluster } from '../run/runner.ts';
+import { KNOWN_SUITES } from '../fixture/fixture.ts';
+import { builtinFixtures, cleanupRun, newRunId, prepareCluster } from '../run/runner.ts';
 
 export default async function setup(): Promise<(() => Promise<void>) | void> {
   if (process.env.ORDINAL_KUBECONFIG) return;
   const cfg = loadConfig();
-  const dirs = [...new Set(Object.values(DEFAULT_FIXTURES))].map((d) => path.join(PROJECT_ROOT, d)).filter((d) => existsSync(d));
-  const images = [...new Set(dirs.flatMap((d) => loadFixture(d).images))];
+  const images = [...new Set(builtinFixtures(KNOWN_SUITES).flatMap((f) => f.images))];
   const prep = await prepareCluster(cfg, { images });
   const runId = `test-${newRunId()}`;
   Object.assign(process.env, {

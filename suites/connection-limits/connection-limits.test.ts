@@ -30,7 +30,7 @@ async function setup(session: SuiteSession): Promise<void> {
   }, session.cfg.timeouts.faultRecovery);
 }
 
-const s = defineSuite('connection-limits', { defaultFixture: 'fixtures/kafka', setup });
+const s = defineSuite('connection-limits', { setup });
 
 async function zkReadySince(session: SuiteSession): Promise<Map<string, string>> {
   const out = new Map<string, string>();

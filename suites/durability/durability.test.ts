@@ -2,13 +2,13 @@
 // pods, re-creating the StatefulSet, and restarting the kind node container the pod runs on.
 import { randomBytes } from 'node:crypto';
 import { defineSuite, type CheckContext } from '../../harness/suite/check.ts';
-import { MARKER_FILE, markerArgv } from '../../harness/fixture/fixture.ts';
+import { markerArgv, markerFile } from '../../harness/fixture/fixture.ts';
 import { deletePod, deleteStatefulSet, waitForNoPods, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
 import { dataVolume } from '../../harness/kube/volumes.ts';
 import { restartNode } from '../../harness/cluster/node-restart.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 
-const s = defineSuite('durability', { defaultFixture: 'fixtures/web', setup: (session) => session.deploy() });
+const s = defineSuite('durability', { setup: (session) => session.deploy() });
 
 type Markers = Map<string, string>;
 
@@ -25,7 +25,7 @@ async function writeMarkers(session: SuiteSession, label: string): Promise<Marke
 
 async function verifyMarkers(c: CheckContext, markers: Markers, after: string): Promise<void> {
   const { session } = c;
-  const file = `${session.fixture.dataPath.replace(/\/$/, '')}/${MARKER_FILE}`;
+  const file = markerFile(session.fixture.dataPath);
   const dv = dataVolume(session.fixture);
   const lost: string[] = [];
   for (const [pod, want] of markers) {

@@ -11,7 +11,7 @@ import { clockOf } from '../../harness/timeline/model.ts';
 import { formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 
-const s = defineSuite('identity', { defaultFixture: 'fixtures/web', setup: (session) => session.deploy() });
+const s = defineSuite('identity', { setup: (session) => session.deploy() });
 let svc = '';
 let domain = 'cluster.local';
 
@@ -21,7 +21,7 @@ const fqdn = (session: SuiteSession, pod: string) => `${pod}.${svc}.${session.na
 async function dnsEvidence(session: SuiteSession): Promise<string> {
   const pods = session.recorder!.pods();
   if (pods.length < 2 || !svc) return '';
-  const podName = `${pods[1]!.pod}.${svc}.${session.namespace}.svc.${domain}`;
+  const podName = fqdn(session, pods[1]!.pod);
   const svcName = `${svc}.${session.namespace}.svc.${domain}`;
   try {
     const podIps = await resolveFrom(session, pods[0]!.pod, podName);
@@ -80,7 +80,7 @@ async function checkHostnames(c: CheckContext, pod: string): Promise<void> {
   const [short = '', full = ''] = head!.trim().split('\n').map((l) => l.trim());
   domain = clusterDomainFrom(resolv, session.namespace) ?? domain;
   if (short !== pod) c.fail(`${pod}: hostname is "${short}", expected the pod name "${pod}"`);
-  const want = `${pod}.${svc}.${session.namespace}.svc.${domain}`;
+  const want = fqdn(session, pod);
   if (svc && full !== want) c.fail(`${pod}: hostname -f is "${full}", expected "${want}"`);
 }
 

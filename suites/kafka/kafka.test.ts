@@ -32,7 +32,7 @@ async function setup(session: SuiteSession): Promise<void> {
   producerAcks = k.acks;
 }
 
-const s = defineSuite('kafka', { defaultFixture: 'fixtures/kafka', setup });
+const s = defineSuite('kafka', { setup });
 
 s.check('guarantee', 'the topic keeps acknowledged writes on a majority: RF ≥ 3, min.insync.replicas ≥ 2, acks=all, no unclean election', async (c) => {
   const { session } = c;

@@ -9,7 +9,7 @@ import { haltedWhileUnready, orderedCreation, orderedTermination } from '../../h
 import { clockOf, lifecycles } from '../../harness/timeline/model.ts';
 import { formatMs } from '../../harness/errors.ts';
 
-const s = defineSuite('ordering', { defaultFixture: 'fixtures/web' });
+const s = defineSuite('ordering');
 let policy = 'OrderedReady';
 let replicas = 2;
 

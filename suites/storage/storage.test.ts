@@ -9,7 +9,7 @@ import { claimName, dataVolume, describeClaim, listClaims, type ClaimRecord } fr
 import { poll } from '../../harness/wait/poll.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 
-const s = defineSuite('storage', { defaultFixture: 'fixtures/web', setup: (session) => session.deploy() });
+const s = defineSuite('storage', { setup: (session) => session.deploy() });
 
 const templates = (session: SuiteSession) => (statefulSetOf(session.fixture).spec?.volumeClaimTemplates ?? []).map((t) => t.metadata!.name!);
 const claimsOf = (session: SuiteSession, ordinal: number) => templates(session).map((t) => claimName(t, session.sts, ordinal));

@@ -11,7 +11,7 @@ import { poll } from '../../harness/wait/poll.ts';
 import { formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 
-const s = defineSuite('zookeeper', { defaultFixture: 'fixtures/zookeeper', setup: (session) => session.deploy({ until: 'running' }) });
+const s = defineSuite('zookeeper', { setup: (session) => session.deploy({ until: 'running' }) });
 let z: ZkSettings;
 const znodes = new Map<string, string>();
 
