@@ -83,10 +83,11 @@ async function addressOwners(session: SuiteSession): Promise<Map<string, string>
 
 const CLIENT_FAILURE = /(ZooKeeperClientTimeoutException[^\n]*|Unable to read additional data from server[^\n]*|Fatal error during KafkaServer startup[^\n]*)/;
 
-/** Pods of the namespace that keep failing, with what their last run said about ZooKeeper. */
+/** Pods of the namespace that keep failing, with what their last run said about ZooKeeper; crash-looping ones first. */
 async function failingClients(session: SuiteSession): Promise<string[]> {
   const looped = new Set(session.recorder!.entries().flatMap((e) => (e.kind === 'pod' && e.waiting === 'CrashLoopBackOff' ? [e.pod] : [])));
   const pods: k8s.V1PodList = await session.kube.core.listNamespacedPod({ namespace: session.namespace });
+  pods.items.sort((a, b) => Number(looped.has(b.metadata!.name!)) - Number(looped.has(a.metadata!.name!)));
   const out: string[] = [];
   for (const p of pods.items) {
     const cs = p.status?.containerStatuses?.[0];
