@@ -1,7 +1,8 @@
 // StatefulSet actions and waits. Waits read the suite's timeline recorder, so what they saw is what
 // the verdicts judge.
 import * as k8s from '@kubernetes/client-node';
-import { Impossible } from '../errors.ts';
+import { Impossible, TimeoutError } from '../errors.ts';
+import { explainNotReady } from '../diagnose/not-ready.ts';
 import type { TimelineRecorder } from '../timeline/recorder.ts';
 import type { PodEntry } from '../timeline/model.ts';
 import { api, isNotFound, type Kube } from './client.ts';
@@ -43,10 +44,26 @@ export function describePods(pods: PodEntry[]): string {
     .join(', ');
 }
 
+/** A wait for pods to become Ready that ran out, with why they are not (explainNotReady). */
+export class NotReadyError extends TimeoutError {
+  override name = 'TimeoutError';
+  constructor(t: TimeoutError, readonly explanation: string) {
+    super(t.expectation, t.subject, t.boundMs, explanation ? `${t.lastObservation}. ${explanation}` : t.lastObservation);
+  }
+}
+
+/** A pod of the StatefulSet whose image cannot be pulled: the wait cannot succeed (a cluster fault). */
+export function pullFailure(pods: PodEntry[]): string | undefined {
+  const p = pods.find((x) => x.pullErrors?.length && !x.terminating);
+  const e = p?.pullErrors?.[0];
+  return p && e ? `${p.pod} cannot pull image ${e.image} (${e.reason}${p.node ? ` on node ${p.node}` : ''}: ${e.message || 'no message'})` : undefined;
+}
+
 /**
  * Waits until exactly the pods <sts>-0 … <sts>-(n-1) exist, each Running and Ready and not
  * terminating; returns them. `notUids` requires fresh pods (e.g. after a deletion). A pod that
- * Failed makes the wait impossible.
+ * Failed, or whose image cannot be pulled, makes the wait impossible; a timeout says why the pods
+ * are not Ready.
  */
 export async function waitForRunningAndReady(
   rec: TimelineRecorder,
@@ -55,23 +72,30 @@ export async function waitForRunningAndReady(
   opts: { notUids?: Set<string>; subject?: string } = {},
 ): Promise<PodEntry[]> {
   const sts = rec.statefulSet;
-  return rec.waitUntil(
-    opts.subject ?? `StatefulSet ${rec.namespace}/${sts}`,
-    `${n} pods ${sts}-0…${sts}-${n - 1} Running and Ready${opts.notUids ? ' (re-created)' : ''}`,
-    (pods) => {
-      // a pod being deleted may end Failed (its containers exit non-zero on SIGTERM); that is not final
-      const failed = pods.find((p) => p.phase === 'Failed' && !p.terminating && !(opts.notUids?.has(p.uid) ?? false));
-      if (failed) throw new Impossible(`${failed.pod} is Failed`);
-      const want = pods.filter((p) => p.ordinal >= 0 && p.ordinal < n);
-      const extra = pods.filter((p) => p.ordinal >= n);
-      const done =
-        want.length === n &&
-        extra.length === 0 &&
-        want.every((p) => p.ready && p.running && !p.terminating && !(opts.notUids?.has(p.uid) ?? false));
-      return { done, observed: `ready ${want.filter((p) => p.ready && !p.terminating).length}/${n}: ${describePods(pods)}`, value: want };
-    },
-    timeoutMs,
-  );
+  try {
+    return await rec.waitUntil(
+      opts.subject ?? `StatefulSet ${rec.namespace}/${sts}`,
+      `${n} pods ${sts}-0…${sts}-${n - 1} Running and Ready${opts.notUids ? ' (re-created)' : ''}`,
+      (pods) => {
+        // a pod being deleted may end Failed (its containers exit non-zero on SIGTERM); that is not final
+        const failed = pods.find((p) => p.phase === 'Failed' && !p.terminating && !(opts.notUids?.has(p.uid) ?? false));
+        if (failed) throw new Impossible(`${failed.pod} is Failed`);
+        const pull = pullFailure(pods);
+        if (pull) throw new Impossible(pull);
+        const want = pods.filter((p) => p.ordinal >= 0 && p.ordinal < n);
+        const extra = pods.filter((p) => p.ordinal >= n);
+        const done =
+          want.length === n &&
+          extra.length === 0 &&
+          want.every((p) => p.ready && p.running && !p.terminating && !(opts.notUids?.has(p.uid) ?? false));
+        return { done, observed: `ready ${want.filter((p) => p.ready && !p.terminating).length}/${n}: ${describePods(pods)}`, value: want };
+      },
+      timeoutMs,
+    );
+  } catch (err) {
+    if (err instanceof TimeoutError) throw new NotReadyError(err, explainNotReady(rec.pods(), rec.entries(), sts, n));
+    throw err;
+  }
 }
 
 /** Waits until the pods <sts>-0 … <sts>-(n-1) exist and their containers run (Ready or not). */

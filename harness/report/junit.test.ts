@@ -3,7 +3,7 @@ import { junitXml, xmlEscape } from './junit.ts';
 import { checkResult, runPassed, summarize, timeAccounting, type RunResults } from './results.ts';
 
 function run(checks: RunResults['checks'], errors: string[] = []): RunResults {
-  return { schema: 'ordinal.results/v1', runId: 'r1', startedAt: '2026-11-22T12:00:00.000Z', finishedAt: '2026-11-22T12:01:00.000Z', ...timeAccounting(60_000, 54_000), cluster: { kubeconfig: 'k' }, summary: summarize(checks), checks, errors, extras: {} };
+  return { schema: 'ordinal.results/v1', runId: 'r1', startedAt: '2026-11-22T12:00:00.000Z', finishedAt: '2026-11-22T12:01:00.000Z', ...timeAccounting(60_000, 54_000), cluster: { kubeconfig: 'k' }, summary: summarize(checks), checks, errors, clusterFaults: [], extras: {} };
 }
 
 const base = { suite: 'ordering', fixture: 'web', durationMs: 1200, clusterWaitMs: 1100, measurements: {}, notes: [] };

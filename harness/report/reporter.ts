@@ -8,7 +8,7 @@ import { formatMs } from '../errors.ts';
 import { interruption } from '../lifecycle.ts';
 import { dim, green, red, yellow } from '../log.ts';
 import { junitXml } from './junit.ts';
-import { checkResult, runPassed, summarize, timeAccounting, type CheckResult, type RunResults } from './results.ts';
+import { checkResult, clusterFaultsOf, runPassed, summarize, timeAccounting, type CheckResult, type RunResults } from './results.ts';
 
 export interface ReporterOptions {
   runId: string;
@@ -93,6 +93,7 @@ export class OrdinalReporter implements Reporter {
       summary: summarize(checks),
       checks,
       errors,
+      clusterFaults: clusterFaultsOf(checks),
       ...(interrupted ? { interrupted } : {}),
       extras: readExtras(this.opts.runDir),
     };
@@ -108,6 +109,7 @@ export class OrdinalReporter implements Reporter {
           `      suites took ${formatMs(results.wallMs)}, of which ${formatMs(results.clusterWaitMs)} waiting on the cluster; ordinal's own overhead ${formatMs(results.overheadMs)} (${results.overheadPercent}%)\n` +
           `      reports: ${this.opts.runDir}/{junit_01.xml,results.json,timelines/}\n`,
       );
+      if (results.clusterFaults.length) process.stderr.write(`${red('the cluster is at fault, not the StatefulSet')}: ${results.clusterFaults.join('; ')} (see the blocked checks)\n`);
       for (const e of errors) process.stderr.write(`${red('error')}: ${e.split('\n')[0]}\n`);
     }
   }

@@ -28,6 +28,8 @@ export interface RunResults {
   checks: CheckResult[];
   /** errors outside any check (a suite that could not start, an unhandled error) */
   errors: string[];
+  /** faults of the cluster (not of the StatefulSet) that blocked checks, each once */
+  clusterFaults: string[];
   /** the run was cut short by Ctrl-C or SIGTERM: checks after it did not run */
   interrupted?: string;
   /** extra per-suite data (e.g. k6 summaries) */
@@ -61,7 +63,13 @@ export function checkResult(
     excerpt: meta?.excerpt,
     reason: cutOff ? outcome.interrupted : meta?.reason,
     artifacts: meta?.artifacts,
+    ...(meta?.clusterFaults?.length && !cutOff ? { clusterFaults: meta.clusterFaults } : {}),
   };
+}
+
+/** The cluster faults that blocked checks, each once, in the order first seen. */
+export function clusterFaultsOf(checks: CheckResult[]): string[] {
+  return [...new Set(checks.flatMap((c) => c.clusterFaults ?? []))];
 }
 
 export function summarize(checks: CheckResult[]): RunResults['summary'] {

@@ -7,6 +7,7 @@ import { clusterWaitMs } from '../wait/accounting.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SuiteSession, runContext } from './session.ts';
+import { describeFaults, type ClusterFault } from '../diagnose/cluster-faults.ts';
 
 export type CheckVerdict = 'passed' | 'failed' | 'not-applicable' | 'blocked';
 
@@ -30,6 +31,8 @@ export interface CheckMeta {
   namespace?: string;
   /** the check reached its verdict (false: vitest cut it off, by its backstop or an interrupt) */
   finished?: boolean;
+  /** blocked by a fault of the cluster (not of the StatefulSet): each fault in one line */
+  clusterFaults?: string[];
 }
 
 declare module 'vitest' {
@@ -65,24 +68,37 @@ export interface CheckContext {
 }
 
 export interface SuiteOptions {
-  /** runs once before the checks (e.g. deploy the fixture); a failure fails every check */
+  /**
+   * Deploys the fixture: becomes the suite's first check, `<suite>/deploy`, which every other
+   * check needs. Its failure is reported once, there; the other checks are blocked.
+   */
   setup?: (session: SuiteSession) => Promise<void>;
 }
 
+const summaries = (faults: ClusterFault[]) => faults.map((f) => f.summary);
+
 /**
  * Declares a suite: one session (namespace + fixture, the run's or the suite's built-in one from
- * DEFAULT_FIXTURES) shared by its checks, run in order.
+ * DEFAULT_FIXTURES) shared by its checks, run in order. Before anything is deployed the cluster's
+ * own health is read (harness/diagnose): a sick cluster blocks every check with the cause named,
+ * and so does a check failure that a cluster fault explains.
  */
 export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
   let session: SuiteSession | undefined;
   const verdicts = new Map<string, CheckVerdict>();
   const naReasons = new Map<string, string>();
+  /** checks blocked by a cluster fault: the reason, handed on to the checks that need them */
+  const faulted = new Map<string, { reason: string; faults: string[] }>();
+  const declared = new Set<string>();
+  const focus = process.env.ORDINAL_FOCUS ? new RegExp(process.env.ORDINAL_FOCUS) : undefined;
+  let before: { reason: string; faults: string[] } | undefined;
 
   let waitAtStart = 0;
   beforeAll(async () => {
     waitAtStart = clusterWaitMs();
     session = await SuiteSession.open(name);
-    await opts.setup?.(session);
+    const faults = await session.clusterFaults();
+    if (faults.length) before = { reason: `not deployed: ${describeFaults(faults)}`, faults: summaries(faults) };
   });
   afterAll(async () => {
     try {
@@ -94,7 +110,7 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
     }
   });
 
-  return {
+  const suite = {
     get session(): SuiteSession {
       if (!session) throw new Error(`suite ${name} has no session (its setup failed)`);
       return session;
@@ -104,78 +120,128 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
      * not, this check is reported as blocked instead of run.
      */
     check(id: string, title: string, fn: (c: CheckContext) => Promise<void>, o: { needs?: string[] } = {}) {
-      it(title, async (ctx) => {
-        const meta: CheckMeta = {
-          id: `${name}/${id}`,
-          suite: name,
-          verdict: 'passed',
-          measurements: {},
-          notes: [],
-          clusterWaitMs: 0,
-          fixture: session?.fixture.name ?? '?',
-          namespace: session?.namespace,
-        };
-        ctx.task.meta.ordinal = meta;
-        const na = (o.needs ?? []).find((n) => verdicts.get(n) === 'not-applicable');
-        if (na) {
-          meta.verdict = 'not-applicable';
-          meta.reason = `${name}/${na} is not applicable${naReasons.get(na) ? `: ${naReasons.get(na)}` : ''}`;
-          meta.finished = true;
-          verdicts.set(id, 'not-applicable');
-          naReasons.set(id, naReasons.get(na) ?? '');
-          ctx.skip(`not applicable: ${meta.reason}`);
-        }
-        const unmet = (o.needs ?? []).filter((n) => verdicts.get(n) !== 'passed');
-        if (unmet.length) {
-          meta.verdict = 'blocked';
-          meta.reason = `needs ${unmet.map((u) => `${name}/${u} (${verdicts.get(u) ?? 'not run'})`).join(', ')}`;
-          meta.finished = true;
-          verdicts.set(id, 'blocked');
-          ctx.skip(meta.reason);
-        }
-        const s = session;
-        if (!s) throw new Error(`suite ${name} could not start; see the error of its setup`);
-        const c: CheckContext = {
-          session: s,
-          measure: (k, value, unit = 'ms') => {
-            meta.measurements[k] = { value: Math.round(value * 1000) / 1000, unit };
-          },
-          note: (text) => meta.notes.push(text),
-          notApplicable: (reason) => {
-            throw new NotApplicable(reason);
-          },
-          fail: (diagnosis, excerpt) => {
-            throw new CheckFailure(diagnosis, excerpt);
-          },
-        };
-        const w0 = clusterWaitMs();
-        let skipReason: string | undefined;
-        try {
-          await fn(c);
-          meta.finished = true;
-          verdicts.set(id, 'passed');
-        } catch (err) {
-          if (err instanceof NotApplicable) {
-            meta.verdict = 'not-applicable';
-            meta.reason = err.reason;
-            meta.finished = true;
-            verdicts.set(id, 'not-applicable');
-            naReasons.set(id, err.reason);
-            skipReason = err.reason;
-          } else {
-            meta.verdict = 'failed';
-            meta.diagnosis = err instanceof CheckFailure ? err.diagnosis : ((err as Error)?.message ?? String(err));
-            if (err instanceof CheckFailure && err.excerpt) meta.excerpt = err.excerpt;
-            meta.finished = true;
-            verdicts.set(id, 'failed');
-            meta.artifacts = await s.collect(id).catch((e: Error) => `diagnostics collection failed: ${e.message}`);
-            throw err;
-          }
-        } finally {
-          meta.clusterWaitMs = Math.round(clusterWaitMs() - w0);
-        }
-        if (skipReason !== undefined) ctx.skip(`not applicable: ${skipReason}`);
-      });
+      check(id, title, fn, o);
     },
   };
+
+  function check(id: string, title: string, fn: (c: CheckContext) => Promise<void>, o: { needs?: string[] } = {}) {
+    for (const n of o.needs ?? []) {
+      if (!declared.has(n)) throw new Error(`suite ${name}: check "${id}" needs "${n}", which is not a check declared before it (declared: ${[...declared].join(', ') || 'none'})`);
+    }
+    if (declared.has(id)) throw new Error(`suite ${name}: check "${id}" is declared twice`);
+    declared.add(id);
+    // --focus: a check left out is not declared to vitest at all (and not reported)
+    if (focus && id !== 'deploy' && !focus.test(`${name}/${id}`)) return;
+    const needs = [...(opts.setup && id !== 'deploy' ? ['deploy'] : []), ...(o.needs ?? [])];
+    it(title, async (ctx) => {
+      const meta: CheckMeta = {
+        id: `${name}/${id}`,
+        suite: name,
+        verdict: 'passed',
+        measurements: {},
+        notes: [],
+        clusterWaitMs: 0,
+        fixture: session?.fixture.name ?? '?',
+        namespace: session?.namespace,
+      };
+      ctx.task.meta.ordinal = meta;
+      const inherited = before ?? needs.map((n) => faulted.get(n)).find(Boolean);
+      if (inherited) {
+        meta.verdict = 'blocked';
+        meta.reason = inherited.reason;
+        meta.clusterFaults = inherited.faults;
+        meta.finished = true;
+        verdicts.set(id, 'blocked');
+        faulted.set(id, inherited);
+        ctx.skip(inherited.reason);
+      }
+      const na = needs.find((n) => verdicts.get(n) === 'not-applicable');
+      if (na) {
+        meta.verdict = 'not-applicable';
+        meta.reason = `${name}/${na} is not applicable${naReasons.get(na) ? `: ${naReasons.get(na)}` : ''}`;
+        meta.finished = true;
+        verdicts.set(id, 'not-applicable');
+        naReasons.set(id, naReasons.get(na) ?? '');
+        ctx.skip(`not applicable: ${meta.reason}`);
+      }
+      const unmet = needs.filter((n) => verdicts.get(n) !== 'passed');
+      if (unmet.length) {
+        meta.verdict = 'blocked';
+        meta.reason = `needs ${unmet.map((u) => `${name}/${u} (${verdicts.get(u) ?? 'not run'})`).join(', ')}`;
+        meta.finished = true;
+        verdicts.set(id, 'blocked');
+        ctx.skip(meta.reason);
+      }
+      const s = session;
+      if (!s) throw new Error(`suite ${name} could not start; see the error of its setup`);
+      const c: CheckContext = {
+        session: s,
+        measure: (k, value, unit = 'ms') => {
+          meta.measurements[k] = { value: Math.round(value * 1000) / 1000, unit };
+        },
+        note: (text) => meta.notes.push(text),
+        notApplicable: (reason) => {
+          throw new NotApplicable(reason);
+        },
+        fail: (diagnosis, excerpt) => {
+          throw new CheckFailure(diagnosis, excerpt);
+        },
+      };
+      const w0 = clusterWaitMs();
+      let skipReason: string | undefined;
+      let blockedBy: { reason: string; faults: string[] } | undefined;
+      try {
+        await fn(c);
+        meta.finished = true;
+        verdicts.set(id, 'passed');
+      } catch (err) {
+        if (err instanceof NotApplicable) {
+          meta.verdict = 'not-applicable';
+          meta.reason = err.reason;
+          meta.finished = true;
+          verdicts.set(id, 'not-applicable');
+          naReasons.set(id, err.reason);
+          skipReason = err.reason;
+        } else if ((blockedBy = await clusterFaultsAfter(s))) {
+          meta.verdict = 'blocked';
+          meta.reason = blockedBy.reason;
+          meta.clusterFaults = blockedBy.faults;
+          meta.notes.push(`what the check saw: ${err instanceof CheckFailure ? err.diagnosis : ((err as Error)?.message ?? String(err))}`);
+          meta.finished = true;
+          verdicts.set(id, 'blocked');
+          faulted.set(id, blockedBy);
+          meta.artifacts = await s.collect(id).catch((e: Error) => `diagnostics collection failed: ${e.message}`);
+          skipReason = blockedBy.reason;
+        } else {
+          meta.verdict = 'failed';
+          meta.diagnosis = err instanceof CheckFailure ? err.diagnosis : ((err as Error)?.message ?? String(err));
+          if (err instanceof CheckFailure && err.excerpt) meta.excerpt = err.excerpt;
+          meta.finished = true;
+          verdicts.set(id, 'failed');
+          meta.artifacts = await s.collect(id).catch((e: Error) => `diagnostics collection failed: ${e.message}`);
+          throw err;
+        }
+      } finally {
+        meta.clusterWaitMs = Math.round(clusterWaitMs() - w0);
+      }
+      if (skipReason !== undefined) ctx.skip(blockedBy ? skipReason : `not applicable: ${skipReason}`);
+    });
+  }
+
+  if (opts.setup) {
+    const setup = opts.setup;
+    check('deploy', 'deploys the fixture: every pod Running and Ready', async (c) => {
+      const t0 = performance.now();
+      await setup(c.session);
+      c.measure('deployMs', performance.now() - t0);
+    });
+  }
+  return suite;
+}
+
+/** After a check failed: the cluster faults that explain it, if any (read-only, never throws). */
+async function clusterFaultsAfter(s: SuiteSession): Promise<{ reason: string; faults: string[] } | undefined> {
+  const faults = await s.clusterFaults({ lookup: true }).catch(() => [] as ClusterFault[]);
+  if (faults.length === 0) return undefined;
+  return { reason: describeFaults(faults), faults: summaries(faults) };
 }

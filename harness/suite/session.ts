@@ -15,6 +15,8 @@ import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
 import { TimelineRecorder } from '../timeline/recorder.ts';
 import { waitForRunning, waitForRunningAndReady } from '../kube/statefulset.ts';
 import { collectDiagnostics } from '../report/collect.ts';
+import { clusterFaults, type ClusterFault } from '../diagnose/cluster-faults.ts';
+import { clusterSnapshot } from '../diagnose/cluster-snapshot.ts';
 
 /** What `ordinal run` hands to the suites, through ORDINAL_* environment variables. */
 export interface RunContext {
@@ -128,6 +130,16 @@ export class SuiteSession {
 
   execOk(pod: string, argv: string[]): Promise<string> {
     return execOk(this.kube, this.container(pod), argv, { timeoutMs: this.cfg.timeouts.exec });
+  }
+
+  /**
+   * The cluster's own faults (nodes, DNS, image pulls, provisioning, evictions in this namespace);
+   * with `lookup`, also resolves kubernetes.default from a running fixture pod.
+   */
+  async clusterFaults(opts: { lookup?: boolean } = {}): Promise<ClusterFault[]> {
+    const pod = opts.lookup ? this.recorder?.pods().find((p) => p.running && !p.terminating) : undefined;
+    const lookup = pod ? { pod: pod.pod, container: this.fixture.container, resolve: this.fixture.resolve, timeoutMs: this.cfg.timeouts.probe } : undefined;
+    return clusterFaults(await clusterSnapshot(this.kube, { namespace: this.namespace, lookup }));
   }
 
   /** Saves pod logs, events and object descriptions for a failed check. */

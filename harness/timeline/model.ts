@@ -25,6 +25,10 @@ export interface PodEntry {
   restarts: number;
   /** a waiting container's reason, e.g. CrashLoopBackOff */
   waiting?: string;
+  /** each container's state in one line, e.g. "nginx running, restarts 0" or "kafka waiting CrashLoopBackOff (last exit 1 Error)" */
+  containers?: string;
+  /** the images of the containers that wait on a pull (ErrImagePull, ImagePullBackOff), with the kubelet's message */
+  pullErrors?: Array<{ container: string; image: string; reason: string; message: string }>;
   /** API timestamps (second resolution) */
   api: { created?: string; scheduled?: string; started?: string; readySince?: string; deletion?: string };
 }
@@ -85,6 +89,8 @@ export function podEntry(seq: number, at: Date, type: PodEntry['type'], pod: k8s
     ip: pod.status?.podIP,
     restarts: (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0),
     waiting: pod.status?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason,
+    containers: containerStates(pod),
+    ...pullErrorsOf(pod),
     api: {
       created: iso(pod.metadata?.creationTimestamp),
       scheduled: schedCond?.status === 'True' ? iso(schedCond.lastTransitionTime) : undefined,
@@ -93,6 +99,27 @@ export function podEntry(seq: number, at: Date, type: PodEntry['type'], pod: k8s
       deletion: iso(pod.metadata?.deletionTimestamp),
     },
   };
+}
+
+export const PULL_ERRORS = /^(ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull|RegistryUnavailable)$/;
+
+function containerStates(pod: k8s.V1Pod): string | undefined {
+  const all = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  if (all.length === 0) return undefined;
+  return all.map((c) => {
+    const st = c.state;
+    const last = c.lastState?.terminated;
+    const lastText = last ? ` (last exit ${last.exitCode}${last.reason ? ` ${last.reason}` : ''})` : '';
+    const now = st?.running ? 'running' : st?.waiting ? `waiting ${st.waiting.reason ?? ''}`.trim() : st?.terminated ? `terminated exit ${st.terminated.exitCode}${st.terminated.reason ? ` ${st.terminated.reason}` : ''}` : 'unknown';
+    return `${c.name} ${now}${c.ready ? ' ready' : ''}, restarts ${c.restartCount ?? 0}${lastText}`;
+  }).join('; ');
+}
+
+function pullErrorsOf(pod: k8s.V1Pod): Pick<PodEntry, 'pullErrors'> {
+  const errs = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
+    .filter((c) => PULL_ERRORS.test(c.state?.waiting?.reason ?? ''))
+    .map((c) => ({ container: c.name, image: c.image ?? '?', reason: c.state!.waiting!.reason!, message: (c.state!.waiting!.message ?? '').trim() }));
+  return errs.length ? { pullErrors: errs } : {};
 }
 
 /** One incarnation (UID) of an ordinal's pod, with the first entry of each milestone. */

@@ -1,0 +1,42 @@
+// Runs one negative control through the real CLI (`ordinal run --fixture … --suite …` on the
+// test run's cluster) and asserts what it must show: exit 1, exactly the intended checks failed
+// with the intended diagnosis, the intended checks blocked by the named cluster fault, nothing
+// else failed and no error outside the checks.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { PROJECT_ROOT, backstopMs } from '../config.ts';
+import type { Control } from '../fixture/fixture.ts';
+import { run } from '../proc/command.ts';
+import type { RunResults } from '../report/results.ts';
+
+export interface ControlRun {
+  results: RunResults;
+  output: string;
+}
+
+export async function runControl(name: string, c: Control, fixtureDir?: string): Promise<ControlRun> {
+  const kubeconfig = process.env.ORDINAL_KUBECONFIG!;
+  const reportDir = path.join(process.env.ORDINAL_RUN_DIR!, 'controls', `${name}-${c.suite}`);
+  const argv = ['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run', ...(fixtureDir ? ['--fixture', fixtureDir] : []), '--suite', c.suite, ...(c.focus ? ['--focus', c.focus] : []), '--kubeconfig', kubeconfig, '--report-dir', reportDir];
+  const r = await run(argv, { allowFailure: true, timeoutMs: backstopMs(), env: c.env });
+  const output = `${r.stderr}\n${r.stdout}`;
+  expect(r.exitCode, output).toBe(1);
+  const results = JSON.parse(readFileSync(path.join(reportDir, 'results.json'), 'utf8')) as RunResults;
+  return { results, output };
+}
+
+export function assertControl(c: Control, { results: res, output }: ControlRun): void {
+  expect(res.errors, output).toEqual([]);
+  // mayFail: checks allowed to fail too (e.g. a weak Kafka guarantee may or may not lose data in one run)
+  const failed = res.checks.filter((x) => x.verdict === 'failed' && !(c.mayFail ?? []).includes(x.id)).map((x) => x.id).sort();
+  expect(failed, output).toEqual([...c.fails].sort());
+  for (const id of c.fails) expect(res.checks.find((x) => x.id === id)!.diagnosis, output).toMatch(new RegExp(c.diagnosis));
+  for (const id of c.notApplicable ?? []) expect(res.checks.find((x) => x.id === id)?.verdict, `${id} must be not-applicable\n${output}`).toBe('not-applicable');
+  for (const id of c.blocked ?? []) {
+    const got = res.checks.find((x) => x.id === id);
+    expect(got?.verdict, `${id} must be blocked\n${output}`).toBe('blocked');
+    expect(got?.reason, output).toMatch(new RegExp(c.blockedReason!));
+  }
+  if (c.blocked?.length) expect(res.clusterFaults.length, `the run must name the cluster fault\n${output}`).toBeGreaterThan(0);
+}
