@@ -1,6 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, TimeoutError } from './errors.ts';
-import { loadConfig, parseDuration } from './config.ts';
+import { DEFAULT_TIMEOUTS, PROJECT_ROOT, loadConfig, parseDuration, timeoutEnvName, timeoutEnvNames } from './config.ts';
 import { poll, type Clock } from './wait/poll.ts';
 import { Impossible } from './errors.ts';
 
@@ -26,6 +28,43 @@ describe('loadConfig', () => {
   });
   it('names the variable of a bad timeout', () => {
     expect(() => loadConfig({}, { ORDINAL_TIMEOUT_ROLLOUT: 'soon' })).toThrow(/ORDINAL_TIMEOUT_ROLLOUT/);
+  });
+  it('refuses an unknown ORDINAL_TIMEOUT_* in one line, listing the valid names', () => {
+    const err = (() => {
+      try {
+        loadConfig({}, { ORDINAL_TIMEOUT_POD_REDY: '5m', ORDINAL_TIMEOUT_POD_READY: '5m' });
+      } catch (e) {
+        return e as InputError;
+      }
+    })();
+    expect(err).toBeInstanceOf(InputError);
+    expect(err!.message).toBe('unknown timeout variable ORDINAL_TIMEOUT_POD_REDY');
+    expect(err!.fix).toBe(`use one of: ${timeoutEnvNames().join(', ')}`);
+    expect(err!.fix).toContain('ORDINAL_TIMEOUT_POD_READY, ');
+    expect(`${err!.message}${err!.fix}`).not.toContain('\n');
+    expect(() => loadConfig({}, { ORDINAL_TIMEOUT_A: '1s', ORDINAL_TIMEOUT_B: '1s' })).toThrow('unknown timeout variables ORDINAL_TIMEOUT_A, ORDINAL_TIMEOUT_B');
+  });
+});
+
+describe('timeout table', () => {
+  it('derives one variable per kind', () => {
+    expect(timeoutEnvName('podReady')).toBe('ORDINAL_TIMEOUT_POD_READY');
+    expect(timeoutEnvName('k6Script')).toBe('ORDINAL_TIMEOUT_K6_SCRIPT');
+    expect(timeoutEnvNames()).toHaveLength(Object.keys(DEFAULT_TIMEOUTS).length);
+    expect(loadConfig({}, { ORDINAL_TIMEOUT_K6_SCRIPT: '45s' }).timeouts.k6Script).toBe(45_000);
+  });
+  it('the README names every kind', () => {
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| `ORDINAL_TIMEOUT_<KIND>` |'))!;
+    const kinds = /\(kinds: ([^;)]+)/.exec(row)![1]!.split(', ');
+    expect(kinds).toEqual(Object.keys(DEFAULT_TIMEOUTS));
+  });
+  it('every k6 script with a maxDuration takes it from MAX_DURATION, with its literal only as the fallback', () => {
+    const dir = path.join(PROJECT_ROOT, 'fixtures/k6');
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.js'))) {
+      const src = readFileSync(path.join(dir, f), 'utf8');
+      for (const m of src.matchAll(/maxDuration:\s*([^,}]+)/g)) expect(m[1]!.trim(), f).toMatch(/^__ENV\.MAX_DURATION \|\| /);
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { InputError } from './errors.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Wait bounds, one per operation kind. Every wait in the harness names one of these. */
+/** Time bounds, one per operation kind. Every wait and time limit in the harness names one of these. */
 export const DEFAULT_TIMEOUTS = {
   /** server-side apply of a manifest, namespace creation */
   apply: '30s',
@@ -25,8 +25,10 @@ export const DEFAULT_TIMEOUTS = {
   quorum: '4m',
   /** recovery after an injected fault (pod kill, node restart) */
   faultRecovery: '6m',
-  /** a load Job (k6) to finish */
+  /** a load Job (k6) to finish, in the cluster or as a one-shot integration-test container */
   load: '8m',
+  /** a short k6 script's own bound (its maxDuration, e.g. kafka-meta.js); ordinal's wait on it is longer */
+  k6Script: '30s',
   /** deleting what a test created (namespaces, PVs) */
   cleanup: '3m',
   /** every node Ready after `kind create cluster` */
@@ -41,6 +43,14 @@ export const DEFAULT_TIMEOUTS = {
   imageLoad: '10m',
   /** restarting one kind node container */
   nodeRestart: '2m',
+  /** a kind node container's graceful stop on restart, before docker kills it */
+  nodeStopGrace: '10s',
+  /** an integration-test container (testcontainers) from start until its wait strategy passes */
+  containerStart: '2m',
+  /** reading a running container's log in the integration tests (its stream never ends on its own) */
+  logCollect: '5s',
+  /** a claim Pending this long on a StorageClass that exists counts as a provisioner fault (harness/diagnose) */
+  provisioning: '30s',
   /** one image build step (a cold Kubernetes build takes ~15m on 2 cores) */
   build: '60m',
 } as const;
@@ -56,6 +66,16 @@ export function backstopMs(): number {
 }
 
 export type TimeoutKind = keyof typeof DEFAULT_TIMEOUTS;
+
+/** The variable that overrides one bound: podReady → ORDINAL_TIMEOUT_POD_READY. */
+export function timeoutEnvName(kind: TimeoutKind): string {
+  return `ORDINAL_TIMEOUT_${kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** Every ORDINAL_TIMEOUT_* variable, in the table's order. */
+export function timeoutEnvNames(): string[] {
+  return (Object.keys(DEFAULT_TIMEOUTS) as TimeoutKind[]).map(timeoutEnvName);
+}
 export type ImageSource = 'auto' | 'official' | 'build';
 
 export interface Config {
@@ -115,9 +135,14 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     throw new InputError(`invalid cluster name "${clusterName}"`, 'use lowercase letters, digits and dashes, at most 40 characters');
   }
 
+  const known = timeoutEnvNames();
+  const unknown = Object.keys(env).filter((k) => k.startsWith('ORDINAL_TIMEOUT_') && env[k] !== undefined && !known.includes(k));
+  if (unknown.length) {
+    throw new InputError(`unknown timeout variable${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, `use one of: ${known.join(', ')}`);
+  }
   const timeouts = {} as Record<TimeoutKind, number>;
   for (const kind of Object.keys(DEFAULT_TIMEOUTS) as TimeoutKind[]) {
-    const envName = `ORDINAL_TIMEOUT_${kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    const envName = timeoutEnvName(kind);
     const raw = overrides.timeouts?.[kind] ?? env[envName] ?? DEFAULT_TIMEOUTS[kind];
     timeouts[kind] = parseDuration(raw, `timeout ${envName}`);
   }

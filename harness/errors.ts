@@ -71,6 +71,61 @@ export class BuildError extends OrdinalError {
   }
 }
 
+/**
+ * A Kubernetes API call that failed: what was attempted, the HTTP status (undefined when no answer
+ * came: a network error) and the API's reason (NotFound, Conflict, Forbidden, …) and message.
+ */
+export class KubeApiError extends OrdinalError {
+  override name = 'KubeApiError';
+  constructor(
+    readonly what: string,
+    readonly status: number | undefined,
+    readonly reason: string | undefined,
+    /** the API's message ("HTTP 403: …"), or the first line of the network error */
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${what}: ${detail}`, undefined, options);
+  }
+
+  /** Wraps what a client-node call threw (an ApiException, or a network error) with what was attempted. */
+  static from(what: string, err: unknown): KubeApiError {
+    const a = apiAnswer(err);
+    return new KubeApiError(what, a.status, a.reason, a.text, { cause: err });
+  }
+}
+
+/**
+ * What the API answered, from a client-node ApiException (`code` and `body`) or a KubeApiError;
+ * for any other error no status and its first line.
+ */
+export function apiAnswer(err: unknown): { status?: number; reason?: string; text: string } {
+  if (err instanceof KubeApiError) return { status: err.status, reason: err.reason, text: err.detail };
+  const e = err as { code?: unknown; body?: unknown; message?: string } | undefined;
+  if (typeof e?.code === 'number' && e.body !== undefined) {
+    let body: { message?: string; reason?: string } | undefined;
+    try {
+      body = typeof e.body === 'string' ? JSON.parse(e.body) : (e.body as { message?: string; reason?: string });
+    } catch {
+      body = undefined;
+    }
+    return { status: e.code, reason: body?.reason, text: `HTTP ${e.code}: ${body?.message ?? String(e.body).slice(0, 300)}` };
+  }
+  return { text: (e?.message ?? String(err)).split('\n')[0]! };
+}
+
+/** A command run inside a pod (exec) that exited non-zero (`exitCode`) or could not run at all (undefined). */
+export class ExecError extends OrdinalError {
+  override name = 'ExecError';
+  constructor(
+    message: string,
+    readonly exitCode: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, undefined, options);
+  }
+}
+
 /** Thrown by a poll probe to stop waiting early: the awaited state can no longer be reached. */
 export class Impossible extends Error {
   override name = 'Impossible';

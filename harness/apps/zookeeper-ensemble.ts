@@ -1,6 +1,6 @@
 // A ZooKeeper ensemble seen through its members: `srvr` on each member's client port (over exec,
 // so from 127.0.0.1 inside the pod), a quorum wait, and zkCli for znode reads and writes.
-import { OrdinalError } from '../errors.ts';
+import { ExecError, OrdinalError } from '../errors.ts';
 import { execInPod } from '../kube/exec.ts';
 import type { SuiteSession } from '../suite/session.ts';
 import { poll } from '../wait/poll.ts';
@@ -70,6 +70,6 @@ export async function waitForQuorum(session: SuiteSession, z: ZkSettings, pods: 
 /** Runs zkCli against the member itself; returns stdout. */
 export async function zkCli(session: SuiteSession, z: ZkSettings, pod: string, args: string[]): Promise<string> {
   const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['zk-cli', ...args], { timeoutMs: session.cfg.timeouts.exec });
-  if (r.exitCode !== 0) throw new OrdinalError(`zkCli ${args.join(' ')} on ${pod} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`);
+  if (r.exitCode !== 0) throw new ExecError(`zkCli ${args.join(' ')} on ${pod} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`, r.exitCode);
   return r.stdout;
 }

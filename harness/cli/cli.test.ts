@@ -1,5 +1,7 @@
 // Bad input reaches the operator as one line of cause and one of fix, exit code 2, no stack trace,
 // and before anything is created.
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../config.ts';
@@ -58,5 +60,20 @@ describe('ordinal CLI input errors', { timeout: 30_000 }, () => {
   it('no Docker engine', async () => {
     const r = await run(['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'images', 'list'], { allowFailure: true, timeoutMs: 30_000, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
     expectUserError(r, /no Docker engine is running \(docker at unix:\/\/\/nonexistent\/docker.sock\)/, /docker-engine-up|systemctl start docker/, 1);
+  });
+
+  it('before `npm ci`: dependencies not installed, in one line, with the fix', async () => {
+    // a fresh clone: bin/ordinal.js and package.json, no node_modules (and none above it in the tmp dir)
+    const clone = realpathSync(mkdtempSync(path.join(tmpdir(), 'ordinal-fresh-clone-')));
+    try {
+      mkdirSync(path.join(clone, 'bin'));
+      copyFileSync(path.join(PROJECT_ROOT, 'bin/ordinal.js'), path.join(clone, 'bin/ordinal.js'));
+      writeFileSync(path.join(clone, 'package.json'), JSON.stringify({ name: 'ordinal', type: 'module', bin: { ordinal: 'bin/ordinal.js' } }));
+      const r = await run(['node', path.join(clone, 'bin/ordinal.js'), 'run'], { allowFailure: true, timeoutMs: 30_000, cwd: clone });
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toBe(`error: ordinal's dependencies are not installed (node_modules/tsx is missing)\n  fix: run \`npm ci\` in ${clone} first\n`);
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
   });
 });

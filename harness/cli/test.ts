@@ -29,7 +29,6 @@ export async function testCommand(argv: string[]): Promise<number> {
   const id = `test-${newRunId()}`;
   const dir = path.join(PROJECT_ROOT, 'reports', id);
   await mkdir(dir, { recursive: true });
-  process.env.ORDINAL_TEST_DIR = dir;
   const t0 = performance.now();
   const { startVitest } = await import('vitest/node');
   const vitest = await startVitest('test', [], {

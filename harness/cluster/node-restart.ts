@@ -10,5 +10,6 @@ export async function restartNode(cluster: string, node: string): Promise<void> 
   if (r.exitCode !== 0 || r.stdout.trim() !== cluster) {
     throw new OrdinalError(`node ${node} is not a container of kind cluster "${cluster}" on this Docker engine; not restarting it`);
   }
-  await trackWait(() => run(['docker', 'restart', '--time', '10', node], { timeoutMs: timeoutMs('nodeRestart') }));
+  const grace = String(Math.ceil(timeoutMs('nodeStopGrace') / 1000));
+  await trackWait(() => run(['docker', 'restart', '--time', grace, node], { timeoutMs: timeoutMs('nodeRestart') }));
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { clusterFaults, describeFaults, type ClusterSnapshot } from './cluster-faults.ts';
+import { clusterFaults as judge, describeFaults, type ClusterSnapshot } from './cluster-faults.ts';
+
+// the timeout table's default provisioning bound (30s)
+const clusterFaults = (s: ClusterSnapshot) => judge(s, { provisioningMs: 30_000 });
 
 const ready = (name: string) => ({ name, conditions: [{ type: 'Ready', status: 'True' }, { type: 'MemoryPressure', status: 'False' }] });
 const healthy: ClusterSnapshot = {

@@ -87,7 +87,7 @@ export function imagePullFaults(s: ClusterSnapshot): ClusterFault[] {
 }
 
 /** A claim that stays Pending although its StorageClass exists (or a default one does): the provisioner's fault. */
-export function storageFaults(s: ClusterSnapshot, pendingForMs = 30_000): ClusterFault[] {
+export function storageFaults(s: ClusterSnapshot, pendingForMs: number): ClusterFault[] {
   const out: ClusterFault[] = [];
   for (const c of s.pendingClaims) {
     const cls = c.storageClass ?? s.defaultStorageClass;
@@ -114,8 +114,8 @@ export function evictionFaults(s: ClusterSnapshot): ClusterFault[] {
 }
 
 /** Every cluster fault the snapshot shows, most fundamental first (nodes, DNS, storage, images, evictions). */
-export function clusterFaults(s: ClusterSnapshot): ClusterFault[] {
-  return [...nodeFaults(s), ...dnsFaults(s), ...storageFaults(s), ...imagePullFaults(s), ...evictionFaults(s)];
+export function clusterFaults(s: ClusterSnapshot, opts: { provisioningMs: number }): ClusterFault[] {
+  return [...nodeFaults(s), ...dnsFaults(s), ...storageFaults(s, opts.provisioningMs), ...imagePullFaults(s), ...evictionFaults(s)];
 }
 
 /** One line for a blocked check: "cluster fault (not your StatefulSet): … — evidence; fix: …". */

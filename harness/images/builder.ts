@@ -8,7 +8,8 @@ import path from 'node:path';
 import { PROJECT_ROOT, timeoutMs as loadConfigTimeout, type Config } from '../config.ts';
 import { BuildError, CommandError, OrdinalError, errorTail, formatMs, shellQuote } from '../errors.ts';
 import { dim, green, info, red } from '../log.ts';
-import { run, which } from '../proc/command.ts';
+import { run } from '../proc/command.ts';
+import { checkBuildTools } from './build-tools.ts';
 import { ARTIFACTS, artifact, closure, type Artifact, type Group } from './catalog.ts';
 import { OFFICIAL_IMAGES } from './versions.ts';
 import { requireDocker, imageLabel, imageExists } from './docker.ts';
@@ -64,17 +65,6 @@ export interface BuildReport {
   key: string;
   status: 'cached' | 'built' | 'official';
   ms: number;
-}
-
-export async function checkBuildTools(): Promise<void> {
-  const missing: string[] = [];
-  for (const t of ['go', 'gcc', 'jq', 'debootstrap', 'docker', 'tar', 'mvn', 'git']) if (!(await which(t))) missing.push(t);
-  if (missing.length) {
-    throw new OrdinalError(
-      `image builds need ${missing.join(', ')} on PATH`,
-      `install them (Debian: apt-get install ${missing.map((m) => ({ go: 'golang-go', docker: 'docker.io', gcc: 'build-essential', mvn: 'maven' })[m] ?? m).join(' ')}); Go must be 1.24 or newer`,
-    );
-  }
 }
 
 /** Builds what is missing among the selected artifacts; returns what happened to each. */

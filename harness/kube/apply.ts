@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { InputError } from '../errors.ts';
-import { api, isNotFound, type Kube } from './client.ts';
+import { api, apiMessage, isNotFound, type Kube } from './client.ts';
 import { MANAGED_BY_KEY, MANAGED_BY_VALUE } from './labels.ts';
 
 export function withLabels<T extends k8s.KubernetesObject>(obj: T, labels: Record<string, string>): T {
@@ -56,7 +56,7 @@ export async function applyObjects(
   return out;
 }
 
-/** Deletes the cluster-scoped objects a run recorded, when they still carry ordinal's label. */
+/** Deletes the cluster-scoped objects a run recorded, when they still carry ordinal's label; returns those not deleted, each with its cause (NotFound counts as deleted). */
 export async function cleanupClusterObjects(kube: Kube, runDir: string): Promise<string[]> {
   const file = clusterObjectsFile(runDir);
   if (!existsSync(file)) return [];
@@ -68,7 +68,7 @@ export async function cleanupClusterObjects(kube: Kube, runDir: string): Promise
       const cur = await kube.objects.read(spec);
       if (cur.metadata?.labels?.[MANAGED_BY_KEY] === MANAGED_BY_VALUE) await kube.objects.delete(spec);
     } catch (err) {
-      if (!isNotFound(err)) left.push(`${ref.kind}/${ref.name}`);
+      if (!isNotFound(err)) left.push(`${ref.kind} ${ref.name}: ${apiMessage(err)}`);
     }
   }
   return left;

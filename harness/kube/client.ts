@@ -3,8 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { timeoutMs as timeoutMsOf } from '../config.ts';
-import { InputError, OrdinalError } from '../errors.ts';
+import { InputError, KubeApiError, apiAnswer } from '../errors.ts';
 import { withDeadline } from '../wait/poll.ts';
+import { apiStatus } from '../wait/retryable.ts';
 
 export interface Kube {
   kc: k8s.KubeConfig;
@@ -64,35 +65,26 @@ export async function checkReachable(kube: Kube, timeoutMs = timeoutMsOf('api'))
   }
 }
 
+/** Whether the API answered 404 (a raw ApiException, a KubeApiError, or either as a `cause`). */
 export function isNotFound(err: unknown): boolean {
-  return (err as { code?: number })?.code === 404;
+  return apiStatus(err) === 404;
 }
 
+/** Whether the API answered 409 (a raw ApiException, a KubeApiError, or either as a `cause`). */
 export function isConflict(err: unknown): boolean {
-  return (err as { code?: number })?.code === 409;
+  return apiStatus(err) === 409;
 }
 
-/** The API server's message for an ApiException, or the error's message. */
+/** The API's message for an ApiException or KubeApiError ("HTTP 404: …"), or the error's first line. */
 export function apiMessage(err: unknown): string {
-  const e = err as { code?: number; body?: unknown; message?: string };
-  if (typeof e?.code === 'number' && e.body !== undefined) {
-    let body: { message?: string } | undefined;
-    try {
-      body = typeof e.body === 'string' ? JSON.parse(e.body) : (e.body as { message?: string });
-    } catch {
-      body = undefined;
-    }
-    return `HTTP ${e.code}: ${body?.message ?? String(e.body).slice(0, 300)}`;
-  }
-  const m = e?.message ?? String(err);
-  return m.split('\n')[0]!;
+  return apiAnswer(err).text;
 }
 
-/** Wraps an API call so failures carry what was attempted. */
+/** Wraps an API call so failures carry what was attempted and the HTTP status (KubeApiError). */
 export async function api<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    throw new OrdinalError(`${what}: ${apiMessage(err)}`, undefined, { cause: err });
+    throw KubeApiError.from(what, err);
   }
 }

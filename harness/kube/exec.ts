@@ -2,7 +2,7 @@
 // client-node's Exec resolves when the socket opens; this resolves on the final status frame.
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
-import { OrdinalError, TimeoutError, shellQuote } from '../errors.ts';
+import { ExecError, TimeoutError, shellQuote } from '../errors.ts';
 import { debug } from '../log.ts';
 import { trackWait } from '../wait/accounting.ts';
 import type { Kube } from './client.ts';
@@ -56,8 +56,9 @@ export async function execInPod(
             // the bound may have fired before the socket opened: close it rather than leak it
             if (settled) return socket.close();
             ws = socket;
-            socket.on('error', (e: Error) => reject(new OrdinalError(`${what}: ${e.message}`)));
-          }, (e: unknown) => reject(new OrdinalError(`${what}: ${(e as Error)?.message ?? e}`)));
+            // a connection that fails (pod restarting, API server busy) may work on the next try
+            socket.on('error', (e: Error) => reject(new ExecError(`${what}: ${e.message}`, undefined, { cause: e })));
+          }, (e: unknown) => reject(new ExecError(`${what}: ${(e as Error)?.message ?? e}`, undefined, { cause: e })));
       });
     } finally {
       settled = true;
@@ -67,11 +68,11 @@ export async function execInPod(
   });
 }
 
-/** exec that throws (with stderr and the API message) unless the command exits 0. */
+/** exec that throws ExecError (with stderr and the API message) unless the command exits 0. */
 export async function execOk(kube: Kube, target: { namespace: string; pod: string; container: string }, argv: string[], opts: { timeoutMs: number }): Promise<string> {
   const r = await execInPod(kube, target, argv, opts);
   if (r.exitCode !== 0) {
-    throw new OrdinalError(`\`${shellQuote(argv)}\` in ${target.namespace}/${target.pod} exited ${r.exitCode}: ${(r.stderr || r.message || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    throw new ExecError(`\`${shellQuote(argv)}\` in ${target.namespace}/${target.pod} exited ${r.exitCode}: ${(r.stderr || r.message || r.stdout).trim().split('\n').slice(-3).join(' | ')}`, r.exitCode);
   }
   return r.stdout;
 }

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { PROJECT_ROOT } from '../config.ts';
-import { Impossible, OrdinalError } from '../errors.ts';
+import { ExecError, Impossible } from '../errors.ts';
 import { K6_IMAGE } from '../images/catalog.ts';
 import { applyObjects } from '../kube/apply.ts';
 import { api } from '../kube/client.ts';
@@ -34,6 +34,8 @@ export const K6_OUTCOMES: Record<number, string> = {
   109: 'GoPanic',
   110: 'MarkedAsFailed',
 };
+
+const seconds = (ms: number) => `${Math.ceil(ms / 1000)}s`;
 
 export function k6Outcome(exitCode: number): string {
   return K6_OUTCOMES[exitCode] ?? `ExitCode${exitCode}`;
@@ -124,9 +126,10 @@ export class K6Job {
 
   /** Runs another k6 script inside this Job's pod (e.g. a metadata query while load runs). */
   async execScript(script: string, env: Record<string, string>): Promise<string> {
-    const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    // k6 ends a one-shot script by itself (its maxDuration) before the exec bound cuts it off
+    const envArgs = Object.entries({ MAX_DURATION: seconds(this.session.cfg.timeouts.k6Script), ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     const r = await execInPod(this.session.kube, { namespace: this.session.namespace, pod: this.pod, container: 'k6' }, [...K6_RUN, ...envArgs, `/scripts/${script}`], { timeoutMs: this.session.cfg.timeouts.exec });
-    if (r.exitCode !== 0) throw new OrdinalError(`k6 ${script} in ${this.pod} exited ${r.exitCode} (${k6Outcome(r.exitCode)}): ${(r.stderr + r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    if (r.exitCode !== 0) throw new ExecError(`k6 ${script} in ${this.pod} exited ${r.exitCode} (${k6Outcome(r.exitCode)}): ${(r.stderr + r.stdout).trim().split('\n').slice(-3).join(' | ')}`, r.exitCode);
     return `${r.stdout}\n${r.stderr}`;
   }
 
@@ -153,6 +156,8 @@ export class K6Job {
 
 /** Runs a k6 script to completion as a Job; the Job's deadline is past the wait, so a hang shows as a timeout with k6's last output. */
 export async function runK6(session: SuiteSession, script: string, env: Record<string, string>, timeoutMs: number): Promise<K6Result> {
-  const job = await K6Job.start(session, script, env, { deadlineMs: timeoutMs + session.cfg.timeouts.load });
+  // the script's maxDuration ends k6 (with its own summary) before this wait gives up on it
+  const maxDuration = seconds(Math.max(session.cfg.timeouts.k6Script, timeoutMs - session.cfg.timeouts.k6Script));
+  const job = await K6Job.start(session, script, { MAX_DURATION: maxDuration, ...env }, { deadlineMs: timeoutMs + session.cfg.timeouts.load });
   return job.wait(timeoutMs);
 }

@@ -2,7 +2,7 @@
 // a network per test file, and k6 runs as one-shot containers.
 import path from 'node:path';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
-import { PROJECT_ROOT } from '../config.ts';
+import { PROJECT_ROOT, timeoutMs } from '../config.ts';
 import { run } from '../proc/command.ts';
 import { K6_IMAGE, KAFKA_IMAGE, ZOOKEEPER_IMAGE } from '../images/catalog.ts';
 import { MANAGED_BY_KEY, MANAGED_BY_VALUE } from '../kube/labels.ts';
@@ -16,7 +16,8 @@ async function logsOf(c: StartedTestContainer): Promise<string> {
   return new Promise((resolve) => {
     stream.on('data', (d: Buffer | string) => chunks.push(d.toString()));
     stream.on('end', () => resolve(chunks.join('')));
-    setTimeout(() => resolve(chunks.join('')), 5000).unref();
+    // a running container's stream never ends: take what arrived within the bound
+    setTimeout(() => resolve(chunks.join('')), timeoutMs('logCollect')).unref();
   });
 }
 
@@ -28,7 +29,7 @@ export async function startZooKeeper(net: StartedNetwork, opts: { maxClientCnxns
     .withEnvironment({ ZK_REPLICAS: '1', ZK_MAX_CLIENT_CNXNS: String(opts.maxClientCnxns) })
     .withLabels(LABELS)
     .withWaitStrategy(Wait.forSuccessfulCommand('zk-ready'))
-    .withStartupTimeout(120_000)
+    .withStartupTimeout(timeoutMs('containerStart'))
     .start();
 }
 
@@ -41,7 +42,7 @@ export async function startKafka(net: StartedNetwork): Promise<StartedTestContai
     .withCopyContentToContainer([{ content: 'offsets.topic.replication.factor=1\nauto.create.topics.enable=false\ngroup.initial.rebalance.delay.ms=0\n', target: '/etc/kafka/server.properties' }])
     .withLabels(LABELS)
     .withWaitStrategy(Wait.forLogMessage(/started \(kafka\.server\.KafkaServer\)/))
-    .withStartupTimeout(120_000)
+    .withStartupTimeout(timeoutMs('containerStart'))
     .start();
 }
 
@@ -54,7 +55,8 @@ export async function runK6Container(net: StartedNetwork, script: string, env: R
     .withCommand([...K6_RUN, `/scripts/${script}`])
     .withLabels(LABELS)
     .withWaitStrategy(Wait.forOneShotStartup())
-    .withStartupTimeout(300_000)
+    // a one-shot container's startup is the whole k6 run
+    .withStartupTimeout(timeoutMs('load'))
     .start();
   try {
     const logs = await logsOf(c);

@@ -1,9 +1,11 @@
 // The only polling loop in ordinal. It probes at once, then every `intervalMs`, until the probe
 // says done, the bound runs out (TimeoutError with the last observation) or the probe throws
-// Impossible (the state can no longer be reached). Transient probe errors count as observations.
-import { Impossible, OrdinalError, TimeoutError } from '../errors.ts';
+// Impossible (the state can no longer be reached). Probe errors that can pass on a later try
+// (retryable.ts) count as observations; any other error is rethrown at once.
+import { Impossible, KubeApiError, OrdinalError, TimeoutError, apiAnswer } from '../errors.ts';
 import { debug } from '../log.ts';
 import { trackWait } from './accounting.ts';
+import { isTransient } from './retryable.ts';
 
 export interface ProbeResult<T> {
   done: boolean;
@@ -57,17 +59,20 @@ async function pollUntracked<T>(
   const deadline = clock.now() + opts.timeoutMs;
   let last = 'nothing yet';
   for (;;) {
+    // a probe that hangs must not outlive the bound
+    const overran = new Error(`${subject}: probe still running at the deadline`);
     try {
-      // a probe that hangs must not outlive the bound
-      const r = await withDeadline(probe(), deadline - clock.now(), `${subject}: probe still running at the deadline`);
+      const r = await withDeadline(probe(), deadline - clock.now(), overran);
       if (r.observed !== last) debug('wait', `[${subject}] ${r.observed}`);
       last = r.observed;
       if (r.done) return r.value as T;
     } catch (err) {
+      if (err === overran) throw new TimeoutError(expectation, subject, opts.timeoutMs, `${last} (the last probe was still running)`);
       if (err instanceof Impossible) {
-        throw new OrdinalError(`${subject}: expected ${expectation}, but ${err.message}`);
+        throw new OrdinalError(`${subject}: expected ${expectation}, but ${err.message}`, undefined, { cause: err });
       }
-      const observed = `error: ${(err as Error).message?.split('\n')[0] ?? String(err)}`;
+      if (!isTransient(err)) throw wrapped(subject, err);
+      const observed = `error: ${err instanceof KubeApiError ? err.message.split('\n')[0] : apiAnswer(err).text}`;
       if (observed !== last) debug('wait', `[${subject}] ${observed}`);
       last = observed;
     }
@@ -77,13 +82,19 @@ async function pollUntracked<T>(
   }
 }
 
-/** Rejects when `p` has not settled within `ms`; the timer keeps the process alive only with `keepAlive`. */
-export function withDeadline<T>(p: Promise<T>, ms: number, message: string, keepAlive = false): Promise<T> {
+/** A raw client-node ApiException (multi-line "HTTP-Code: …" text) gets the wait's subject and the API's message. */
+function wrapped(subject: string, err: unknown): unknown {
+  const raw = err as { code?: unknown; body?: unknown };
+  return !(err instanceof OrdinalError) && typeof raw?.code === 'number' && raw.body !== undefined ? KubeApiError.from(subject, err) : err;
+}
+
+/** Rejects (with `message`, or the given error) when `p` has not settled within `ms`; the timer keeps the process alive only with `keepAlive`. */
+export function withDeadline<T>(p: Promise<T>, ms: number, message: string | Error, keepAlive = false): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     p,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), Math.max(0, ms));
+      timer = setTimeout(() => reject(typeof message === 'string' ? new Error(message) : message), Math.max(0, ms));
       if (!keepAlive) timer.unref();
     }),
   ]).finally(() => clearTimeout(timer));
