@@ -3,13 +3,15 @@ import { InputError } from '../errors.ts';
 import { availableSuites, runSuites } from '../run/runner.ts';
 import { parse, list } from './args.ts';
 
-const USAGE = `ordinal run [--suite a,b] [--fixture DIR] [--kubeconfig FILE [--context NAME]] [--report-dir DIR] [--keep]
+const USAGE = `ordinal run [--suite a,b] [--focus REGEX] [--fixture DIR] [--kubeconfig FILE [--context NAME]] [--report-dir DIR] [--keep]
 
 Runs the conformance suites and writes junit_01.xml, results.json and the recorded timelines.
 Exits 0 only when every applicable check passed.
 
   --suite a,b        suites to run (default: all; with --fixture, the ones it declares)
                      available: ${availableSuites().join(', ')}
+  --focus REGEX      run only the checks whose id matches (e.g. 'kafka/broker-.*'; the deploy
+                     step of a suite always runs); the others are left out of the reports
   --fixture DIR      run on your own fixture (manifests + fixture.yaml, see docs/fixtures.md)
   --kubeconfig FILE  use an existing cluster instead of creating or reusing the kind cluster;
                      ordinal never deletes it, only the namespaces it creates
@@ -22,6 +24,7 @@ Exits 0 only when every applicable check passed.
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     suite: { type: 'string' },
+    focus: { type: 'string' },
     fixture: { type: 'string' },
     kubeconfig: { type: 'string' },
     context: { type: 'string' },
@@ -35,6 +38,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new InputError(`unexpected argument "${positionals[0]}"`, 'see `ordinal run --help`');
+  if (values.focus !== undefined) {
+    try {
+      new RegExp(values.focus);
+    } catch (err) {
+      throw new InputError(`--focus "${values.focus}" is not a regular expression (${(err as Error).message})`, "write a JavaScript regular expression over check ids, e.g. --focus 'identity/(pod-names|hostname)'");
+    }
+  }
   if (values.context && !values.kubeconfig) throw new InputError('--context needs --kubeconfig', 'pass the kubeconfig file that holds the context, e.g. --kubeconfig ~/.kube/config --context NAME');
   const cfg = loadConfig({
     ...(values.name ? { clusterName: values.name } : {}),
@@ -42,6 +52,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   });
   const out = await runSuites(cfg, {
     suites: list(values.suite),
+    focus: values.focus,
     fixture: values.fixture,
     kubeconfig: values.kubeconfig,
     context: values.context,

@@ -1,4 +1,7 @@
-// kafka: no acknowledged message is lost when a broker pod dies. k6 (a Job in the cluster) produces
+// kafka: brokers keep the identity a StatefulSet gives them, and no acknowledged message is lost
+// when a broker pod dies. Identity comes from the cluster's metadata: each broker's id is its
+// ordinal, each advertises its stable DNS name (never an IP), and a broker re-created on a new IP is
+// reached again through that name. k6 (a Job in the cluster) produces
 // uniquely keyed messages with the fixture's acks while the suite deletes the partition leader's
 // broker pod (once gracefully, once forced) and then rolls the StatefulSet; afterwards every
 // acknowledged message must read back where it was acknowledged. The topic's effective settings
@@ -8,6 +11,8 @@ import { defineSuite, type CheckContext } from '../../harness/suite/check.ts';
 import { memberNames, waitForQuorum, zkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { describeLoss, failureReasons, parseProducerLog, parseRecords, verify } from '../../harness/apps/kafka-verify.ts';
 import { K6Job, parseMarker, runK6 } from '../../harness/load/k6.ts';
+import { judgeBrokerIds, judgeListeners, podOfBroker, stableName, type BrokerPod, type ListedBroker, type Naming } from '../../harness/apps/kafka-identity.ts';
+import { clusterDomainFrom } from '../../harness/kube/dns.ts';
 import { deletePod, restartStatefulSet, waitForRollout, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
 import { poll } from '../../harness/wait/poll.ts';
 import { formatMs } from '../../harness/errors.ts';
@@ -33,6 +38,84 @@ async function setup(session: SuiteSession): Promise<void> {
 }
 
 const s = defineSuite('kafka', { setup });
+
+interface BrokerList { controller: number; brokers: ListedBroker[] }
+let probeJob: K6Job | undefined;
+let naming: Naming;
+
+/** A k6 pod to query metadata from (one Job for the identity checks, not one per query). */
+async function probePod(session: SuiteSession): Promise<K6Job> {
+  const T = session.cfg.timeouts;
+  const life = T.quorum + T.podReady + T.faultRecovery + T.load;
+  probeJob ??= await K6Job.start(session, 'idle.js', { DURATION: `${Math.ceil(life / 1000)}s` }, { deadlineMs: life + T.load });
+  return probeJob;
+}
+
+async function listBrokers(job: K6Job): Promise<BrokerList | undefined> {
+  return parseMarker<BrokerList>(await job.execScript('kafka-brokers.js', { BROKERS: brokers }));
+}
+
+const brokerPods = (session: SuiteSession): BrokerPod[] => session.recorder!.pods().filter((p) => !p.terminating).map((p) => ({ pod: p.pod, ordinal: p.ordinal, ip: p.ip }));
+const describeList = (l: BrokerList | undefined) => (l ? l.brokers.map((b) => `id ${b.id} at ${b.host}:${b.port}${b.reachable ? '' : ` (unreachable: ${b.error})`}`).join(', ') : 'no answer');
+
+/** Waits until the metadata lists one broker per pod (registration lags pod readiness), each reachable at its advertised address. */
+async function waitForBrokers(session: SuiteSession, what: string, until: (l: BrokerList) => boolean = () => true): Promise<BrokerList> {
+  const job = await probePod(session);
+  return poll(`brokers of StatefulSet ${session.namespace}/${k.statefulSet}`, `${session.replicas} brokers listed and reachable at their advertised addresses (${what})`, async () => {
+    let l: BrokerList | undefined;
+    try {
+      l = await listBrokers(job);
+    } catch (err) {
+      return { done: false, observed: `metadata query failed: ${(err as Error).message.split('\n')[0]}` };
+    }
+    const done = !!l && l.brokers.length === session.replicas && l.brokers.every((b) => b.reachable) && until(l);
+    return { done, observed: describeList(l), value: l };
+  }, { timeoutMs: session.cfg.timeouts.quorum, intervalMs: 1000 });
+}
+
+let listed: BrokerList | undefined;
+
+s.check('broker-ids', "each broker's id, as the cluster's metadata lists it, is its pod's ordinal", async (c) => {
+  const { session } = c;
+  const resolv = await session.execOk(`${k.statefulSet}-0`, ['cat', '/etc/resolv.conf']);
+  naming = { statefulSet: k.statefulSet, service: k.service, namespace: session.namespace, domain: clusterDomainFrom(resolv, session.namespace) ?? 'cluster.local' };
+  listed = await waitForBrokers(session, 'after deployment');
+  const problems = judgeBrokerIds(listed.brokers, brokerPods(session), naming);
+  if (problems.length) {
+    c.fail(`${problems.join('; ')}. A broker id that does not follow the ordinal is not tied to the pod's claim and name: after a re-creation or a scale change a broker can come back under another id and own no replicas. Derive broker.id from the pod's ordinal (the number after the last "-" of the hostname)`);
+  }
+  c.measure('brokers', listed.brokers.length, 'count');
+  c.note(`metadata: ${describeList(listed)}; controller ${listed.controller}`);
+});
+
+s.check('advertised-listeners', "each broker advertises its stable DNS name <pod>.<svc>.<ns>.svc.<domain>, never an IP", async (c) => {
+  const { session } = c;
+  const l = listed ?? (await waitForBrokers(session, 'after deployment'));
+  const problems = judgeListeners(l.brokers, brokerPods(session), naming);
+  if (problems.length) {
+    c.fail(`${problems.join('; ')}. Clients and peers bootstrap from these addresses: a pod IP changes whenever the pod is re-created, so after any restart they dial an address that is gone or someone else's. Advertise the pod's DNS name through the headless Service: advertised.listeners=PLAINTEXT://$(hostname -f):${k.port}`);
+  }
+  c.note(`every broker advertises ${stableName(naming, '<pod>')}:${k.port}`);
+});
+
+s.check('reachable-after-reschedule', 'a broker re-created on a new IP is reached again through its stable name (delay measured)', async (c) => {
+  const { session } = c;
+  const T = session.cfg.timeouts;
+  const rec = session.recorder!;
+  const victim = rec.pods().at(-1)!;
+  rec.action(`delete broker pod ${victim.pod} (ip ${victim.ip})`);
+  const uid = await deletePod(session.kube, session.namespace, victim.pod);
+  const back = await waitForRunningAndReady(rec, session.replicas, T.podReady + T.faultRecovery, { notUids: new Set([uid]) });
+  const reborn = back.find((p) => p.pod === victim.pod)!;
+  const readyAt = Date.parse(reborn.at);
+  const id = victim.ordinal;
+  const after = await waitForBrokers(session, `${victim.pod} re-created`, (l) => l.brokers.some((b) => b.id === id && podOfBroker(b, brokerPods(session), naming)?.pod === reborn.pod));
+  c.measure('reachableAfterReadyMs', Math.max(0, Date.now() - readyAt));
+  const b = after.brokers.find((x) => x.id === id)!;
+  c.note(`${reborn.pod} came back with ip ${reborn.ip} (was ${victim.ip}${reborn.ip === victim.ip ? ', unchanged' : ''}); broker ${id} listed at ${b.host}:${b.port} and reachable there`);
+  await probeJob?.interrupt().catch(() => undefined);
+  probeJob = undefined;
+}, { needs: ['broker-ids', 'advertised-listeners'] });
 
 s.check('guarantee', 'the topic keeps acknowledged writes on a majority: RF ≥ 3, min.insync.replicas ≥ 2, acks=all, no unclean election', async (c) => {
   const { session } = c;
@@ -144,7 +227,7 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
     failedByReason: failureReasons(log.nacks.map((n) => n.error)),
     durationSec: Math.round(seconds),
   };
-  await session.writeExtra({ topic, acks: producerAcks, brokers, k6, summary });
+  session.writeExtra({ topic, acks: producerAcks, brokers, k6, summary });
   for (const key of ['produced', 'acknowledged', 'failed', 'read', 'lost', 'moved', 'misplaced', 'duplicates'] as const) c.measure(key, k6[key], 'count');
   c.measure('throughputPerSec', k6.throughputPerSec, 'msg/s');
   c.measure('errorRate', k6.errorRate, 'ratio');

@@ -39,6 +39,7 @@ func (m *ModuleInstance) Exports() modules.Exports {
 		"producer":    m.producer,
 		"readAll":     m.readAll,
 		"metadata":    m.metadata,
+		"brokers":     m.brokers,
 		"createTopic": m.createTopic,
 		"topicConfig": m.topicConfig,
 		"zkOpen":      m.zkOpen,
@@ -179,6 +180,44 @@ func (m *ModuleInstance) metadata(o map[string]any) ([]map[string]any, error) {
 		out = append(out, map[string]any{"partition": p.ID, "leader": p.Leader.ID, "leaderHost": p.Leader.Host, "replicas": ids(p.Replicas), "isr": ids(p.Isr)})
 	}
 	return out, nil
+}
+
+// brokers({brokers}) → {controller, brokers: [{id, host, port, reachable, error}]}: the brokers as
+// the cluster's metadata lists them (id and advertised listener), each then dialled at its
+// advertised address and asked for metadata again, as a client does after a bootstrap.
+func (m *ModuleInstance) brokers(o map[string]any) (map[string]any, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := dialAny(ctx, brokers(o))
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	bs, err := c.Brokers()
+	if err != nil {
+		return nil, err
+	}
+	ctrl, err := c.Controller()
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(bs, func(i, j int) bool { return bs[i].ID < bs[j].ID })
+	out := make([]map[string]any, 0, len(bs))
+	for _, b := range bs {
+		e := map[string]any{"id": b.ID, "host": b.Host, "port": b.Port, "reachable": false}
+		bc, err := kafka.DialContext(ctx, "tcp", fmt.Sprintf("%s:%d", b.Host, b.Port))
+		if err == nil {
+			_, err = bc.Brokers()
+			bc.Close()
+		}
+		if err != nil {
+			e["error"] = err.Error()
+		} else {
+			e["reachable"] = true
+		}
+		out = append(out, e)
+	}
+	return map[string]any{"controller": ctrl.ID, "brokers": out}, nil
 }
 
 // createTopic({brokers, topic, partitions, replicationFactor, configs: {k: v}})
