@@ -7,12 +7,13 @@ import { injectDnsOutage } from '../harness/fault/dns-outage.ts';
 import type { Control } from '../harness/fixture/fixture.ts';
 import { loadKube } from '../harness/kube/client.ts';
 import { assertControl, runControl } from '../harness/testing/control.ts';
+import { runContext } from '../harness/suite/run-context.ts';
 
 const IDENTITY = ['deploy', 'governing-service', 'pod-names', 'hostname', 'peer-dns', 'service-records', 'dns-follows-reschedule'].map((c) => `identity/${c}`);
 
 describe('cluster faults', () => {
-  it.skipIf(!process.env.ORDINAL_KIND_CLUSTER)('cluster DNS unavailable (CoreDNS scaled to 0): identity checks blocked by it, none failed', async () => {
-    const kube = loadKube(process.env.ORDINAL_KUBECONFIG!);
+  it.skipIf(!runContext().kindCluster)('cluster DNS unavailable (CoreDNS scaled to 0): identity checks blocked by it, none failed', async () => {
+    const kube = loadKube(runContext().kubeconfig);
     const outage = await injectDnsOutage(kube, loadConfig().timeouts.rollout);
     const control: Control = { suite: 'identity', fails: [], diagnosis: '', blocked: IDENTITY, blockedReason: 'cluster DNS unavailable' };
     try {

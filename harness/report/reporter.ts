@@ -1,6 +1,5 @@
 // ordinal's vitest reporter: one line per check as it finishes, then reports/<run>/junit_01.xml and
 // results.json. Used by `ordinal run`.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
@@ -8,6 +7,7 @@ import { formatMs } from '../errors.ts';
 import { interruption } from '../lifecycle.ts';
 import { dim, green, red, yellow } from '../log.ts';
 import { junitXml } from './junit.ts';
+import type {} from '../suite/run-context.ts';
 import { checkResult, clusterFaultsOf, runPassed, summarize, timeAccounting, type CheckResult, type RunResults } from './results.ts';
 
 export interface ReporterOptions {
@@ -81,7 +81,9 @@ export class OrdinalReporter implements Reporter {
     const interrupted = by && `${by}; the checks after it did not run`;
     if (interrupted) errors.push(interrupted);
     else for (const e of unhandled) errors.push(`unhandled: ${e.message}`);
-    const waits = readWaits(this.opts.runDir);
+    // each suite's totals come in its module's meta (harness/suite/check.ts)
+    const totals = modules.map((m) => m.meta().ordinalSuite).filter((t) => t !== undefined);
+    const waits = totals.reduce((sum, t) => sum + t.clusterWaitMs, 0);
     const results: RunResults = {
       schema: 'ordinal.results/v1',
       runId: this.opts.runId,
@@ -95,7 +97,7 @@ export class OrdinalReporter implements Reporter {
       errors,
       clusterFaults: clusterFaultsOf(checks),
       ...(interrupted ? { interrupted } : {}),
-      extras: readExtras(this.opts.runDir),
+      extras: Object.fromEntries(totals.filter((t) => t.extras !== undefined).map((t) => [t.suite, t.extras])),
     };
     await mkdir(this.opts.runDir, { recursive: true });
     await writeFile(path.join(this.opts.runDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
@@ -113,18 +115,4 @@ export class OrdinalReporter implements Reporter {
       for (const e of errors) process.stderr.write(`${red('error')}: ${e.split('\n')[0]}\n`);
     }
   }
-}
-
-/** Cluster wait recorded by each suite's worker (harness/suite/check.ts writes .waits/<suite>.json). */
-function readWaits(runDir: string): number {
-  const dir = path.join(runDir, '.waits');
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir).reduce((sum, f) => sum + (JSON.parse(readFileSync(path.join(dir, f), 'utf8')).clusterWaitMs ?? 0), 0);
-}
-
-/** Per-suite extra data (e.g. k6 summaries) written by the workers into .extras/<suite>.json. */
-function readExtras(runDir: string): Record<string, unknown> {
-  const dir = path.join(runDir, '.extras');
-  if (!existsSync(dir)) return {};
-  return Object.fromEntries(readdirSync(dir).map((f) => [path.basename(f, '.json'), JSON.parse(readFileSync(path.join(dir, f), 'utf8'))]));
 }

@@ -2,7 +2,6 @@
 // images, run the suites through vitest's Node API with ordinal's reporter, and clean up what the
 // run created (by its run-id label), also on Ctrl-C.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT, type Config } from '../config.ts';
 import { InputError, OrdinalError } from '../errors.ts';
@@ -12,12 +11,14 @@ import { DEFAULT_FIXTURES, KNOWN_SUITES, loadFixture, type Fixture, type SuiteNa
 import { ARTIFACTS } from '../images/catalog.ts';
 import { buildArtifacts } from '../images/builder.ts';
 import { imageExists, imageLabel } from '../images/docker.ts';
-import { checkReachable, loadKube, type Kube } from '../kube/client.ts';
+import { apiMessage, checkReachable, isNotFound, loadKube, type Kube } from '../kube/client.ts';
 import { cleanupClusterObjects } from '../kube/apply.ts';
 import { MANAGED_BY_KEY, MANAGED_BY_VALUE, RUN_ID_KEY } from '../kube/labels.ts';
 import { interruptSignal, onInterrupt } from '../lifecycle.ts';
 import { debug, info, step, yellow } from '../log.ts';
 import { OrdinalReporter } from '../report/reporter.ts';
+import { ensureWritableDir } from '../report/report-dir.ts';
+import type {} from '../suite/run-context.ts';
 import { runPassed, type RunResults } from '../report/results.ts';
 import { poll, withDeadline } from '../wait/poll.ts';
 
@@ -32,6 +33,8 @@ export function availableSuites(): SuiteName[] {
 
 export interface RunOptions {
   suites?: string[];
+  /** only checks whose id matches this regular expression */
+  focus?: string;
   fixture?: string;
   kubeconfig?: string;
   context?: string;
@@ -103,13 +106,23 @@ async function loadImages(cfg: Config, kindCluster: string, images: string[]): P
 export async function cleanupRun(kube: Kube, runId: string, runDir: string, waitMs: number): Promise<string[]> {
   const selector = `${MANAGED_BY_KEY}=${MANAGED_BY_VALUE},${RUN_ID_KEY}=${runId}`;
   const list = await kube.core.listNamespace({ labelSelector: selector });
+  // NotFound is done; any other failure is reported with its cause, and not waited for
+  const failed = new Map<string, string>();
   for (const ns of list.items) {
-    if (!ns.metadata?.deletionTimestamp) await kube.core.deleteNamespace({ name: ns.metadata!.name! }).catch(() => undefined);
+    const name = ns.metadata!.name!;
+    if (ns.metadata?.deletionTimestamp) continue;
+    try {
+      await kube.core.deleteNamespace({ name });
+    } catch (err) {
+      if (!isNotFound(err)) failed.set(name, `Namespace ${name}: ${apiMessage(err)}`);
+    }
   }
+  const deleteErrors = [...failed.values()];
   const clusterLeft = await cleanupClusterObjects(kube, runDir);
-  if (!waitMs || list.items.length === 0) return [...clusterLeft, ...(waitMs ? [] : list.items.map((n) => n.metadata!.name!))];
+  const waiting = list.items.map((n) => n.metadata!.name!).filter((n) => !failed.has(n));
+  if (!waitMs || waiting.length === 0) return [...deleteErrors, ...clusterLeft, ...(waitMs ? [] : waiting)];
   const nsLeft = await poll(`namespaces of run ${runId}`, 'to be deleted', async () => {
-    const left = (await kube.core.listNamespace({ labelSelector: selector })).items.map((n) => n.metadata!.name!);
+    const left = (await kube.core.listNamespace({ labelSelector: selector })).items.map((n) => n.metadata!.name!).filter((n) => !failed.has(n));
     return { done: left.length === 0, observed: left.length ? `still present: ${left.join(', ')}` : 'all gone', value: left };
   }, { timeoutMs: waitMs, intervalMs: 1000 });
   // volumes of the run's claims that a Retain storage class keeps: they hold data, so name them, do not delete them
@@ -117,7 +130,7 @@ export async function cleanupRun(kube: Kube, runId: string, runDir: string, wait
   const retained = (await kube.core.listPersistentVolume()).items
     .filter((pv) => names.has(pv.spec?.claimRef?.namespace ?? '') && pv.spec?.persistentVolumeReclaimPolicy === 'Retain')
     .map((pv) => `PersistentVolume ${pv.metadata!.name} (Retain, claim ${pv.spec!.claimRef!.namespace}/${pv.spec!.claimRef!.name})`);
-  return [...clusterLeft, ...nsLeft, ...retained];
+  return [...deleteErrors, ...clusterLeft, ...nsLeft, ...retained];
 }
 
 export interface PreparedCluster {
@@ -153,22 +166,13 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
   const suites = selectSuites(opts.suites ?? [], fixture);
   if (suites.length === 0) throw new InputError('no suites to run', `available suites: ${availableSuites().join(', ')}`);
   const runId = newRunId();
-  const runDir = path.resolve(opts.reportDir ?? path.join(PROJECT_ROOT, 'reports', runId));
-  await mkdir(runDir, { recursive: true });
+  const runDir = await ensureWritableDir(opts.reportDir ?? path.join(PROJECT_ROOT, 'reports', runId), 'report directory');
 
   const fixtures = fixture ? [fixture] : builtinFixtures(suites);
   const prep = await prepareCluster(cfg, { kubeconfig: opts.kubeconfig, context: opts.context, images: [...new Set(fixtures.flatMap((f) => f.images))] });
   const { kubeconfig, kindCluster, version, kube } = prep;
   const clusterPrepMs = prep.ms;
 
-  Object.assign(process.env, {
-    ORDINAL_KUBECONFIG: kubeconfig,
-    ORDINAL_RUN_ID: runId,
-    ORDINAL_RUN_DIR: runDir,
-    ORDINAL_KIND_CLUSTER: kindCluster ?? '',
-    ORDINAL_FIXTURE: fixture?.dir ?? '',
-    ORDINAL_KEEP: opts.keep ? '1' : '',
-  });
   let results: RunResults | undefined;
   const { createVitest } = await import('vitest/node');
   const reporter = new OrdinalReporter({ runId, runDir, cluster: { kubeconfig, server: kube.server, version, kind: kindCluster }, clusterPrepMs, onResults: (r) => (results = r), print: !opts.quiet });
@@ -179,6 +183,8 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
     watch: false,
     reporters: [reporter],
   });
+  // the suites read this with inject('ordinal') (harness/suite/run-context.ts)
+  vitest.provide('ordinal', { kubeconfig, runId, runDir, kindCluster, fixtureDir: fixture?.dir, keep: Boolean(opts.keep), focus: opts.focus });
   let finished: Promise<void> = Promise.resolve();
   const undo = onInterrupt(`delete namespaces of run ${runId}`, async () => {
     // stops the suites' worker also when only ordinal got the signal (SIGTERM from a CI runner)

@@ -4,9 +4,8 @@
 import { afterAll, beforeAll, it } from 'vitest';
 import type { SuiteName } from '../fixture/fixture.ts';
 import { clusterWaitMs } from '../wait/accounting.ts';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { SuiteSession, runContext } from './session.ts';
+import { SuiteSession } from './session.ts';
+import { runContext } from './run-context.ts';
 import { describeFaults, type ClusterFault } from '../diagnose/cluster-faults.ts';
 
 export type CheckVerdict = 'passed' | 'failed' | 'not-applicable' | 'blocked';
@@ -90,7 +89,8 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
   /** checks blocked by a cluster fault: the reason, handed on to the checks that need them */
   const faulted = new Map<string, { reason: string; faults: string[] }>();
   const declared = new Set<string>();
-  const focus = process.env.ORDINAL_FOCUS ? new RegExp(process.env.ORDINAL_FOCUS) : undefined;
+  const focusText = runContext().focus;
+  const focus = focusText ? new RegExp(focusText) : undefined;
   let before: { reason: string; faults: string[] } | undefined;
 
   let waitAtStart = 0;
@@ -100,13 +100,12 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
     const faults = await session.clusterFaults();
     if (faults.length) before = { reason: `not deployed: ${describeFaults(faults)}`, faults: summaries(faults) };
   });
-  afterAll(async () => {
+  afterAll(async ({}, file) => {
     try {
       await session?.close();
     } finally {
-      const ctx = runContext();
-      await mkdir(path.join(ctx.runDir, '.waits'), { recursive: true });
-      await writeFile(path.join(ctx.runDir, '.waits', `${name}.json`), JSON.stringify({ suite: name, clusterWaitMs: Math.round(clusterWaitMs() - waitAtStart) }));
+      // the suite's totals travel to the reporter in its module's meta
+      file.meta.ordinalSuite = { suite: name, clusterWaitMs: Math.round(clusterWaitMs() - waitAtStart), ...(session?.extras !== undefined ? { extras: session.extras } : {}) };
     }
   });
 
@@ -145,7 +144,8 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
         namespace: session?.namespace,
       };
       ctx.task.meta.ordinal = meta;
-      const inherited = before ?? needs.map((n) => faulted.get(n)).find(Boolean);
+      const from = needs.find((n) => faulted.has(n));
+      const inherited = before ?? (from ? { reason: `blocked by the cluster fault that stopped ${name}/${from}: ${faulted.get(from)!.faults.join('; ')}`, faults: faulted.get(from)!.faults } : undefined);
       if (inherited) {
         meta.verdict = 'blocked';
         meta.reason = inherited.reason;
@@ -230,7 +230,7 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
 
   if (opts.setup) {
     const setup = opts.setup;
-    check('deploy', 'deploys the fixture: every pod Running and Ready', async (c) => {
+    check('deploy', 'deploys the fixture and waits until it is up (pods Ready, or running and in quorum for the app fixtures)', async (c) => {
       const t0 = performance.now();
       await setup(c.session);
       c.measure('deployMs', performance.now() - t0);

@@ -1,11 +1,11 @@
 // One suite's session: its own namespace (from generateName, labelled with the run id), the fixture
 // deployed there, a timeline recorder on the fixture's pods, and cleanup of all of it.
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { PROJECT_ROOT, loadConfig, type Config } from '../config.ts';
 import { InputError } from '../errors.ts';
+import { runContext, type RunContext } from './run-context.ts';
 import { DEFAULT_FIXTURES, loadFixture, statefulSetOf, type Fixture, type SuiteName } from '../fixture/fixture.ts';
 import { applyObjects } from '../kube/apply.ts';
 import { loadKube, type Kube } from '../kube/client.ts';
@@ -17,32 +17,6 @@ import { waitForRunning, waitForRunningAndReady } from '../kube/statefulset.ts';
 import { collectDiagnostics } from '../report/collect.ts';
 import { clusterFaults, type ClusterFault } from '../diagnose/cluster-faults.ts';
 import { clusterSnapshot } from '../diagnose/cluster-snapshot.ts';
-
-/** What `ordinal run` hands to the suites, through ORDINAL_* environment variables. */
-export interface RunContext {
-  kubeconfig: string;
-  fixtureDir?: string;
-  runDir: string;
-  runId: string;
-  /** the kind cluster behind the kubeconfig, when there is one (node restarts, image loads) */
-  kindCluster?: string;
-  keep: boolean;
-}
-
-export function runContext(env: NodeJS.ProcessEnv = process.env): RunContext {
-  if (!env.ORDINAL_KUBECONFIG) {
-    throw new InputError('the suites need a cluster: ORDINAL_KUBECONFIG is not set', 'run them with `npx ordinal run` (which creates or reuses the kind cluster), or set ORDINAL_KUBECONFIG');
-  }
-  const runId = env.ORDINAL_RUN_ID ?? `adhoc-${Date.now().toString(36)}`;
-  return {
-    kubeconfig: env.ORDINAL_KUBECONFIG,
-    fixtureDir: env.ORDINAL_FIXTURE || undefined,
-    runDir: env.ORDINAL_RUN_DIR ?? path.join(PROJECT_ROOT, 'reports', runId),
-    runId,
-    kindCluster: env.ORDINAL_KIND_CLUSTER || undefined,
-    keep: env.ORDINAL_KEEP === '1',
-  };
-}
 
 export class SuiteSession {
   recorder?: TimelineRecorder;
@@ -139,7 +113,7 @@ export class SuiteSession {
   async clusterFaults(opts: { lookup?: boolean } = {}): Promise<ClusterFault[]> {
     const pod = opts.lookup ? this.recorder?.pods().find((p) => p.running && !p.terminating) : undefined;
     const lookup = pod ? { pod: pod.pod, container: this.fixture.container, resolve: this.fixture.resolve, timeoutMs: this.cfg.timeouts.probe } : undefined;
-    return clusterFaults(await clusterSnapshot(this.kube, { namespace: this.namespace, lookup }));
+    return clusterFaults(await clusterSnapshot(this.kube, { namespace: this.namespace, lookup }), { provisioningMs: this.cfg.timeouts.provisioning });
   }
 
   /** Saves pod logs, events and object descriptions for a failed check. */
@@ -149,11 +123,11 @@ export class SuiteSession {
     return dir;
   }
 
-  /** Extra results for results.json (under extras.<suite>), e.g. a k6 summary. */
-  async writeExtra(data: unknown): Promise<void> {
-    const dir = path.join(this.ctx.runDir, '.extras');
-    await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, `${this.suite}.json`), JSON.stringify(data, null, 2));
+  /** Extra results for results.json (under extras.<suite>), e.g. a k6 summary; reported with the suite's totals. */
+  extras?: unknown;
+
+  writeExtra(data: unknown): void {
+    this.extras = data;
   }
 
   async close(): Promise<void> {

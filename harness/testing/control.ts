@@ -9,6 +9,7 @@ import { PROJECT_ROOT, backstopMs } from '../config.ts';
 import type { Control } from '../fixture/fixture.ts';
 import { run } from '../proc/command.ts';
 import type { RunResults } from '../report/results.ts';
+import { runContext } from '../suite/run-context.ts';
 
 export interface ControlRun {
   results: RunResults;
@@ -16,8 +17,8 @@ export interface ControlRun {
 }
 
 export async function runControl(name: string, c: Control, fixtureDir?: string): Promise<ControlRun> {
-  const kubeconfig = process.env.ORDINAL_KUBECONFIG!;
-  const reportDir = path.join(process.env.ORDINAL_RUN_DIR!, 'controls', `${name}-${c.suite}`);
+  const { kubeconfig, runDir } = runContext();
+  const reportDir = path.join(runDir, 'controls', `${name}-${c.suite}`);
   const argv = ['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run', ...(fixtureDir ? ['--fixture', fixtureDir] : []), '--suite', c.suite, ...(c.focus ? ['--focus', c.focus] : []), '--kubeconfig', kubeconfig, '--report-dir', reportDir];
   const r = await run(argv, { allowFailure: true, timeoutMs: backstopMs(), env: c.env });
   const output = `${r.stderr}\n${r.stdout}`;
