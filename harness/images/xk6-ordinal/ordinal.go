@@ -154,15 +154,24 @@ func dialAny(ctx context.Context, bs []string) (*kafka.Conn, error) {
 	return nil, errors.Join(errs...)
 }
 
+// connect dials any of the brokers within d; done closes the connection and ends the context.
+func connect(o map[string]any, d time.Duration) (context.Context, *kafka.Conn, func(), error) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	c, err := dialAny(ctx, brokers(o))
+	if err != nil {
+		cancel()
+		return nil, nil, nil, err
+	}
+	return ctx, c, func() { c.Close(); cancel() }, nil
+}
+
 // metadata({brokers, topic}) → [{partition, leader, replicas, isr}]
 func (m *ModuleInstance) metadata(o map[string]any) ([]map[string]any, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := dialAny(ctx, brokers(o))
+	_, c, done, err := connect(o, 10*time.Second)
 	if err != nil {
 		return nil, err
 	}
-	defer c.Close()
+	defer done()
 	parts, err := c.ReadPartitions(str(o, "topic", ""))
 	if err != nil {
 		return nil, err
@@ -186,13 +195,11 @@ func (m *ModuleInstance) metadata(o map[string]any) ([]map[string]any, error) {
 // the cluster's metadata lists them (id and advertised listener), each then dialled at its
 // advertised address and asked for metadata again, as a client does after a bootstrap.
 func (m *ModuleInstance) brokers(o map[string]any) (map[string]any, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := dialAny(ctx, brokers(o))
+	ctx, c, done, err := connect(o, 10*time.Second)
 	if err != nil {
 		return nil, err
 	}
-	defer c.Close()
+	defer done()
 	bs, err := c.Brokers()
 	if err != nil {
 		return nil, err
