@@ -35,6 +35,25 @@ describe('ordinal CLI input errors', { timeout: 30_000 }, () => {
     expectUserError(await cli('run', '--sweet', 'x'), /Unknown option '--sweet'/, /ordinal run --help/);
   });
 
+  it('--focus that is not a regular expression', async () => {
+    expectUserError(await cli('run', '--focus', 'kafka/(broker'), /--focus "kafka\/\(broker" is not a regular expression/, /regular expression over check ids/);
+  });
+
+  it('report directory that cannot be written', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ordinal-cli-'));
+    writeFileSync(path.join(dir, 'file'), '');
+    try {
+      expectUserError(await cli('run', '--suite', 'identity', '--report-dir', path.join(dir, 'file', 'reports')), /report directory .* is not writable/, /--report-dir/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('unknown ORDINAL_TIMEOUT_* variable', async () => {
+    const r = await run(['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run', '--suite', 'identity'], { allowFailure: true, timeoutMs: 30_000, env: { ORDINAL_DEBUG: undefined, ORDINAL_TIMEOUT_PODREADY: '5m' } });
+    expectUserError(r, /unknown timeout variable ORDINAL_TIMEOUT_PODREADY/, /ORDINAL_TIMEOUT_POD_READY/);
+  });
+
   it('malformed fixture', async () => {
     expectUserError(await cli('run', '--fixture', td('bad-fixture')), /statefulSet "db" is not among the manifests \(found: web\)/, /fix statefulSet/);
   });
