@@ -8,26 +8,33 @@ import { statefulSetOf } from '../../harness/fixture/fixture.ts';
 import { haltedWhileUnready, orderedCreation, orderedTermination } from '../../harness/timeline/verdicts.ts';
 import { clockOf, lifecycles } from '../../harness/timeline/model.ts';
 import { formatMs } from '../../harness/errors.ts';
+import type { SuiteSession } from '../../harness/suite/session.ts';
 
-const s = defineSuite('ordering');
 let policy = 'OrderedReady';
 let replicas = 2;
+let createSeq = 0;
 
 const notOrdered = () => `podManagementPolicy is ${policy}: pods are not started and stopped in order, so ordering guarantees are not applicable`;
 
-s.check('policy', 'declares podManagementPolicy OrderedReady (the default)', async (c) => {
-  const { session } = c;
+/** Deploys with ≥ 2 replicas, recorded from the first event, so creation-order can judge the creation. */
+async function setup(session: SuiteSession): Promise<void> {
   policy = statefulSetOf(session.fixture).spec?.podManagementPolicy ?? 'OrderedReady';
   replicas = Math.max(session.replicas, 2);
   const rec = await session.record();
   await session.applySupporting();
-  const start = rec.action(`create StatefulSet ${session.sts} with ${replicas} replicas`);
+  createSeq = rec.action(`create StatefulSet ${session.sts} with ${replicas} replicas`).seq;
   await session.applyStatefulSet(replicas);
   await waitForRunningAndReady(rec, replicas, session.cfg.timeouts.rollout);
+}
+
+const s = defineSuite('ordering', { setup });
+
+s.check('policy', 'declares podManagementPolicy OrderedReady (the default)', async (c) => {
+  const { session } = c;
   const applied = await readStatefulSet(session.kube, session.namespace, session.sts);
   policy = applied.spec?.podManagementPolicy ?? policy;
   if (policy !== 'OrderedReady') {
-    const observed = orderedCreation(rec.entries(), { afterSeq: start.seq });
+    const observed = orderedCreation(session.recorder!.entries(), { afterSeq: createSeq });
     c.fail(
       `StatefulSet ${session.namespace}/${session.sts}: podManagementPolicy is ${policy}, so pods start and stop without waiting for their predecessors` +
         (observed.ok ? '' : ` (observed: ${observed.message})`) +
