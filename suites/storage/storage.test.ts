@@ -112,7 +112,7 @@ s.check('scale-up-rebind', 'scale-up re-binds the same PVC and the same PV (UIDs
   c.note(`${claimsOf(session, top).map((x) => `${x} → ${now.get(x)?.pv}`).join(', ')}: same PVC and PV UIDs as before the scale-down`);
 }, { needs: ['scale-down-retention'] });
 
-s.check('recreate-rebind', 'deleting and re-creating the StatefulSet re-binds every PVC (or deletes them exactly when whenDeleted: Delete)', async (c) => {
+s.check('recreate-rebind', 'deleting and re-creating the StatefulSet re-binds every PVC (same UIDs); under whenDeleted: Delete it checks the claims were deleted, and fails on the data lost', async (c) => {
   const { session } = c;
   const T = session.cfg.timeouts;
   const n = session.replicas;
