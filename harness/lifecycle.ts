@@ -54,7 +54,8 @@ function install(): void {
       process.exit(130);
     }
     interrupting = true;
-    process.stderr.write(`\n${signal}: cleaning up what ordinal created (Ctrl-C again to skip) …\n`);
+    // a process with nothing registered (a test worker ended by vitest) has nothing to say
+    if (stack.length) process.stderr.write(`\n${signal}: cleaning up what ordinal created (Ctrl-C again to skip) …\n`);
     // taken off the stack before the abort lets interrupted code unwind (and unregister them)
     const todo = stack.splice(0).reverse();
     controller.abort(new Interrupted(signal));
