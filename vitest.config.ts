@@ -8,8 +8,8 @@ const backstop = backstopMs();
 // Projects:
 //   unit         pure logic next to the harness code (no cluster, no Docker)
 //   integration  testcontainers tests against locally built images (Docker, no cluster)
-//   suites       the conformance suites; normally started by `ordinal run`, which sets the fixture,
-//                kubeconfig and report directory through ORDINAL_* variables
+//   suites       the conformance suites; normally started by `ordinal run`, which provides the run's
+//                context (kubeconfig, fixture, report directory) with vitest's provide/inject
 //   controls     negative controls: run `ordinal run` on broken fixtures, assert the intended check fails
 export default defineConfig({
   test: {

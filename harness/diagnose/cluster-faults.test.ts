@@ -58,4 +58,19 @@ describe('cluster faults', () => {
     });
     expect(f.map((x) => x.summary)).toEqual(['node w1 NotReady', 'node w2 under DiskPressure', 'pod web-1 evicted by its node']);
   });
+
+  it("leaves the fixture's own faults to the fixture: a malformed image, an unschedulable consumer, its own storage limit", () => {
+    const e = { pod: 'web-0', container: 'nginx', image: 'ordinal.local/X:1', reason: 'InvalidImageName', message: 'invalid reference format' };
+    expect(clusterFaults({ ...healthy, pullErrors: [e] })).toEqual([]);
+    const claim = { name: 'www-web-0', storageClass: 'standard', storageClassExists: true, ageMs: 120_000, events: ['WaitForFirstConsumer: waiting for first consumer to be created before binding'], consumerUnscheduled: true };
+    expect(clusterFaults({ ...healthy, pendingClaims: [claim] })).toEqual([]);
+    expect(clusterFaults({ ...healthy, evictions: [{ pod: 'web-1', message: 'Pod ephemeral local storage usage exceeds the total limit of containers 1Gi.' }] })).toEqual([]);
+  });
+
+  it('judges only the nodes the suite runs on, once it runs somewhere', () => {
+    const sick = { name: 'ordinal-worker2', conditions: [{ type: 'Ready', status: 'True' }, { type: 'DiskPressure', status: 'True' }] };
+    expect(clusterFaults({ ...healthy, nodes: [...healthy.nodes, sick], podNodes: ['ordinal-worker'] })).toEqual([]);
+    expect(clusterFaults({ ...healthy, nodes: [...healthy.nodes, sick], podNodes: ['ordinal-worker2'] })[0]!.summary).toBe('node ordinal-worker2 under DiskPressure');
+    expect(clusterFaults({ ...healthy, nodes: [...healthy.nodes, sick] })).toHaveLength(1);
+  });
 });

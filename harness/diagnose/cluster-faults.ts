@@ -24,6 +24,8 @@ export interface NodeCondition {
 
 export interface ClusterSnapshot {
   nodes: Array<{ name: string; conditions: NodeCondition[]; unschedulable?: boolean }>;
+  /** the nodes the namespace's pods are scheduled on (empty before anything is deployed) */
+  podNodes?: string[];
   /** the cluster DNS (Service kube-system/kube-dns and its pods); undefined when the cluster has no kube-dns Service */
   dns?: { pods: Array<{ name: string; ready: boolean; phase?: string }>; readyEndpoints: number; deployment?: { name: string; replicas: number; ready: number } };
   /** a lookup of kubernetes.default from a pod of the fixture (undefined: not tried) */
@@ -31,7 +33,7 @@ export interface ClusterSnapshot {
   /** the namespace's pods that wait on an image pull */
   pullErrors: Array<{ pod: string; container: string; image: string; reason: string; message: string; node?: string }>;
   /** the namespace's claims that are not Bound */
-  pendingClaims: Array<{ name: string; storageClass?: string; storageClassExists: boolean; provisioner?: string; ageMs: number; events: string[] }>;
+  pendingClaims: Array<{ name: string; storageClass?: string; storageClassExists: boolean; provisioner?: string; ageMs: number; events: string[]; consumerUnscheduled?: boolean }>;
   /** the cluster's default StorageClass, if any */
   defaultStorageClass?: string;
   /** Evicted events in the namespace */
@@ -57,9 +59,11 @@ export function dnsFaults(s: ClusterSnapshot): ClusterFault[] {
   return [];
 }
 
+/** Nodes NotReady or under pressure: those the suite's pods run on, or every node before anything is deployed. */
 export function nodeFaults(s: ClusterSnapshot): ClusterFault[] {
   const out: ClusterFault[] = [];
-  for (const n of s.nodes) {
+  const relevant = s.podNodes?.length ? s.nodes.filter((n) => s.podNodes!.includes(n.name)) : s.nodes;
+  for (const n of relevant) {
     const ready = n.conditions.find((c) => c.type === 'Ready');
     if (ready && ready.status !== 'True') {
       out.push({ component: 'node', summary: `node ${n.name} NotReady`, evidence: `condition Ready=${ready.status}${ready.reason ? ` (${ready.reason}${ready.message ? `: ${ready.message}` : ''})` : ''}`, fix: `check the node's kubelet and container runtime (\`kubectl describe node ${n.name}\`); on kind, \`docker logs ${n.name}\`` });
@@ -71,9 +75,12 @@ export function nodeFaults(s: ClusterSnapshot): ClusterFault[] {
   return out;
 }
 
+/** An image reference that can never be pulled (malformed, or pullPolicy Never) is the fixture's fault, not the cluster's. */
+const FIXTURE_IMAGE_ERRORS = /^(InvalidImageName|ErrImageNeverPull)$/;
+
 export function imagePullFaults(s: ClusterSnapshot): ClusterFault[] {
   const byImage = new Map<string, typeof s.pullErrors>();
-  for (const e of s.pullErrors) byImage.set(e.image, [...(byImage.get(e.image) ?? []), e]);
+  for (const e of s.pullErrors.filter((x) => !FIXTURE_IMAGE_ERRORS.test(x.reason))) byImage.set(e.image, [...(byImage.get(e.image) ?? []), e]);
   return [...byImage].map(([image, errs]) => {
     const e = errs[0]!;
     const pods = [...new Set(errs.map((x) => x.pod))];
@@ -97,6 +104,8 @@ export function storageFaults(s: ClusterSnapshot, pendingForMs: number): Cluster
     }
     // a StorageClass the fixture names and the cluster lacks is the fixture's fault, not the cluster's
     if (c.storageClass && !c.storageClassExists) continue;
+    // WaitForFirstConsumer: the claim waits for its pod to be scheduled; an unschedulable pod is not the provisioner's fault
+    if (c.consumerUnscheduled) continue;
     const failed = c.events.filter((e) => /ProvisioningFailed|failed to provision/i.test(e));
     if (failed.length === 0 && c.ageMs < pendingForMs) continue;
     out.push({
@@ -109,8 +118,11 @@ export function storageFaults(s: ClusterSnapshot, pendingForMs: number): Cluster
   return out;
 }
 
+/** Evictions for exceeding the pod's own ephemeral-storage limits are the pod's fault, not the node's. */
+const OWN_LIMIT = /exceed(s|ed) (the total limit of containers|its local ephemeral storage limit)|ephemeral local storage usage exceeds/i;
+
 export function evictionFaults(s: ClusterSnapshot): ClusterFault[] {
-  return s.evictions.map((e) => ({ component: 'eviction' as const, summary: `pod ${e.pod} evicted by its node`, evidence: e.message, fix: 'give the node more of the resource named above, or lower the fixture\'s requests' }));
+  return s.evictions.filter((e) => !OWN_LIMIT.test(e.message)).map((e) => ({ component: 'eviction' as const, summary: `pod ${e.pod} evicted by its node`, evidence: e.message, fix: 'give the node more of the resource named above, or lower the fixture\'s requests' }));
 }
 
 /** Every cluster fault the snapshot shows, most fundamental first (nodes, DNS, storage, images, evictions). */

@@ -53,16 +53,26 @@ async function lookup(kube: Kube, namespace: string, t: LookupTarget): Promise<C
   if (!pod || pod.status?.phase !== 'Running' || !['ClusterFirst', 'ClusterFirstWithHostNet', undefined].includes(pod.spec?.dnsPolicy)) return undefined;
   const name = 'kubernetes.default';
   const argv = t.resolve.map((a) => a.replaceAll('{name}', name));
-  try {
-    const r = await execInPod(kube, { namespace, pod: t.pod, container: t.container }, argv, { timeoutMs: t.timeoutMs });
-    if (r.exitCode === 0 && parseAddresses(r.stdout).length) return { pod: t.pod, name, ok: true, detail: parseAddresses(r.stdout).join(', ') };
-    // exit 1/2: the resolver answered "no such name"; anything else: the command is not there, unknown
-    if (r.exitCode === 1 || r.exitCode === 2) return { pod: t.pod, name, ok: false, detail: `\`${argv.join(' ')}\` found no address (exit ${r.exitCode})` };
-    return undefined;
-  } catch (err) {
-    if ((err as Error).name === 'TimeoutError') return { pod: t.pod, name, ok: false, detail: `no answer within ${t.timeoutMs / 1000}s` };
-    return undefined;
+  // a lookup with no answer is asked once more (a busy node, a lost packet); two in a row, or a
+  // resolver that answers "no such name", is a DNS fault
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      const r = await execInPod(kube, { namespace, pod: t.pod, container: t.container }, argv, { timeoutMs: t.timeoutMs });
+      if (r.exitCode === 0 && parseAddresses(r.stdout).length) return { pod: t.pod, name, ok: true, detail: parseAddresses(r.stdout).join(', ') };
+      // exit 1/2: the resolver answered "no such name"; anything else: the command is not there, unknown
+      if (r.exitCode === 1 || r.exitCode === 2) return { pod: t.pod, name, ok: false, detail: `\`${argv.join(' ')}\` found no address (exit ${r.exitCode})` };
+      return undefined;
+    } catch (err) {
+      if ((err as Error).name !== 'TimeoutError') return undefined;
+    }
   }
+  return { pod: t.pod, name, ok: false, detail: `no answer within ${t.timeoutMs / 1000}s, twice` };
+}
+
+/** Whether the pods that mount a claim are all unscheduled (WaitForFirstConsumer then waits on them, not on the provisioner). */
+function consumerUnscheduled(pods: k8s.V1Pod[], claim: string): boolean {
+  const users = pods.filter((p) => (p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim));
+  return users.length > 0 && users.every((p) => !p.spec?.nodeName);
 }
 
 export async function clusterSnapshot(kube: Kube, opts: { namespace?: string; lookup?: LookupTarget; now?: number } = {}): Promise<ClusterSnapshot> {
@@ -88,6 +98,7 @@ export async function clusterSnapshot(kube: Kube, opts: { namespace?: string; lo
     pullErrors: (pods?.items ?? []).flatMap((p) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]
       .filter((c) => PULL_ERRORS.test(c.state?.waiting?.reason ?? ''))
       .map((c) => ({ pod: p.metadata!.name!, container: c.name, image: c.image ?? '?', reason: c.state!.waiting!.reason!, message: (c.state!.waiting!.message ?? '').trim(), node: p.spec?.nodeName }))),
+    podNodes: [...new Set((pods?.items ?? []).map((p) => p.spec?.nodeName).filter((n): n is string => !!n))],
     pendingClaims: (claims?.items ?? []).filter((c) => c.status?.phase === 'Pending').map((c) => {
       const cls = c.spec?.storageClassName ?? undefined;
       const sc = classes?.items.find((x) => x.metadata?.name === (cls ?? classes.items.find(isDefault)?.metadata?.name));
@@ -99,6 +110,7 @@ export async function clusterSnapshot(kube: Kube, opts: { namespace?: string; lo
         provisioner: sc?.provisioner,
         ageMs: now - new Date(c.metadata?.creationTimestamp ?? now).getTime(),
         events: eventsOf('PersistentVolumeClaim', c.metadata!.name!),
+        consumerUnscheduled: consumerUnscheduled(pods?.items ?? [], c.metadata!.name!),
       };
     }),
     defaultStorageClass: classes ? classes.items.find(isDefault)?.metadata?.name : 'unknown',

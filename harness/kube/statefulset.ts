@@ -52,10 +52,15 @@ export class NotReadyError extends TimeoutError {
   }
 }
 
-/** A pod of the StatefulSet whose image cannot be pulled: the wait cannot succeed (a cluster fault). */
+/**
+ * A pod of the StatefulSet whose image cannot be pulled: the wait cannot succeed. Only once the
+ * kubelet backs off (a first ErrImagePull may be a registry's passing hiccup), or at once for an
+ * image reference that can never work (InvalidImageName, ErrImageNeverPull: the fixture's fault).
+ */
 export function pullFailure(pods: PodEntry[]): string | undefined {
-  const p = pods.find((x) => x.pullErrors?.length && !x.terminating);
-  const e = p?.pullErrors?.[0];
+  const final = (r: string) => /^(ImagePullBackOff|InvalidImageName|ErrImageNeverPull)$/.test(r);
+  const p = pods.find((x) => !x.terminating && x.pullErrors?.some((e) => final(e.reason)));
+  const e = p?.pullErrors?.find((x) => final(x.reason));
   return p && e ? `${p.pod} cannot pull image ${e.image} (${e.reason}${p.node ? ` on node ${p.node}` : ''}: ${e.message || 'no message'})` : undefined;
 }
 

@@ -111,7 +111,10 @@ export class OrdinalReporter implements Reporter {
           `      suites took ${formatMs(results.wallMs)}, of which ${formatMs(results.clusterWaitMs)} waiting on the cluster; ordinal's own overhead ${formatMs(results.overheadMs)} (${results.overheadPercent}%)\n` +
           `      reports: ${this.opts.runDir}/{junit_01.xml,results.json,timelines/}\n`,
       );
-      if (results.clusterFaults.length) process.stderr.write(`${red('the cluster is at fault, not the StatefulSet')}: ${results.clusterFaults.join('; ')} (see the blocked checks)\n`);
+      if (results.clusterFaults.length) {
+        const lead = s.failed ? 'some checks were blocked by a fault of the cluster, not of the StatefulSet' : 'the cluster is at fault, not the StatefulSet';
+        process.stderr.write(`${red(lead)}: ${results.clusterFaults.join('; ')} (see the blocked checks)\n`);
+      }
       for (const e of errors) process.stderr.write(`${red('error')}: ${e.split('\n')[0]}\n`);
     }
   }

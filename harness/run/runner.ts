@@ -189,6 +189,7 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
   const undo = onInterrupt(`delete namespaces of run ${runId}`, async () => {
     // stops the suites' worker also when only ordinal got the signal (SIGTERM from a CI runner)
     void vitest.cancelCurrentRun('keyboard-input').catch(() => undefined);
+    // namespaces only asked to go (no wait under an interrupt) are listed too: debug, not a warning
     if (!opts.keep) debug('cleanup', `left: ${(await cleanupRun(kube, runId, runDir, 0)).join(', ') || 'nothing'}`);
     // let the reporter write what ran (marked interrupted), within one API round trip's bound
     await withDeadline(finished, cfg.timeouts.api, 'the suites did not stop', true).catch(() => undefined);

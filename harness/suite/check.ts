@@ -7,6 +7,8 @@ import { clusterWaitMs } from '../wait/accounting.ts';
 import { SuiteSession } from './session.ts';
 import { runContext } from './run-context.ts';
 import { describeFaults, type ClusterFault } from '../diagnose/cluster-faults.ts';
+import { TimeoutError } from '../errors.ts';
+import { poll } from '../wait/poll.ts';
 
 export type CheckVerdict = 'passed' | 'failed' | 'not-applicable' | 'blocked';
 
@@ -97,7 +99,7 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
   beforeAll(async () => {
     waitAtStart = clusterWaitMs();
     session = await SuiteSession.open(name);
-    const faults = await session.clusterFaults();
+    const faults = await lastingFaults(session);
     if (faults.length) before = { reason: `not deployed: ${describeFaults(faults)}`, faults: summaries(faults) };
   });
   afterAll(async ({}, file) => {
@@ -237,6 +239,22 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
     });
   }
   return suite;
+}
+
+/** Cluster faults before deploying that last the clusterSettle bound (a node just restarted, CoreDNS rescheduling, settle). */
+async function lastingFaults(s: SuiteSession): Promise<ClusterFault[]> {
+  let faults = await s.clusterFaults();
+  if (faults.length === 0) return [];
+  try {
+    await poll('the cluster', 'no fault before deploying', async () => {
+      faults = await s.clusterFaults();
+      return { done: faults.length === 0, observed: summaries(faults).join('; ') || 'healthy' };
+    }, { timeoutMs: s.cfg.timeouts.clusterSettle, intervalMs: 1000 });
+    return [];
+  } catch (err) {
+    if (err instanceof TimeoutError) return faults;
+    throw err;
+  }
 }
 
 /** After a check failed: the cluster faults that explain it, if any (read-only, never throws). */

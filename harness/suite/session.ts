@@ -130,12 +130,16 @@ export class SuiteSession {
     this.extras = data;
   }
 
+  /** Stops and saves the recorders and deletes the namespace; every step is tried, their errors are collected. */
   async close(): Promise<void> {
     const dir = path.join(this.ctx.runDir, 'timelines');
+    const errors: unknown[] = [];
+    const attempt = async (fn: () => Promise<unknown>) => fn().catch((e: unknown) => void errors.push(e));
     for (const [i, r] of this.recorders.entries()) {
-      await r.stop();
-      await r.save(dir, `${this.suite}${this.recorders.length > 1 ? `-${i + 1}` : ''}`);
+      await attempt(() => r.stop());
+      await attempt(() => r.save(dir, `${this.suite}${this.recorders.length > 1 ? `-${i + 1}` : ''}`));
     }
-    if (!this.ctx.keep) await deleteNamespace(this.kube, this.namespace);
+    if (!this.ctx.keep) await attempt(() => deleteNamespace(this.kube, this.namespace));
+    if (errors.length) throw new AggregateError(errors, `closing suite ${this.suite} (namespace ${this.namespace}): ${errors.map((e) => (e as Error).message).join('; ')}`);
   }
 }

@@ -63,6 +63,8 @@ describe('isTransient', () => {
     expect(isTransient(new TimeoutError('the command to finish', 'Pod ns/a', 60_000, 'still running'))).toBe(true);
     expect(isTransient(new ExecError('`zk-cli get /a` in ns/zk-0 exited 1: ConnectionLoss', 1))).toBe(true);
     expect(isTransient(new ExecError('exec in ns/zk-0 (zk): Unexpected server response: 500', undefined))).toBe(true);
+    // a command that is not in the container will not be there on the next try
+    expect(isTransient(new ExecError("`getent ahostsv4 x` in ns/web-0 exited 127: getent: not found", 127))).toBe(false);
   });
   it('retries a plain OrdinalError (a state that may change), not one with a fix (the operator must act)', () => {
     expect(isTransient(new OrdinalError('k6 kafka-meta.js in ns/k6-x exited 107 (ScriptException): leader not available'))).toBe(true);

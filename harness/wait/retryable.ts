@@ -52,7 +52,10 @@ export function isTransient(err: unknown): boolean {
   // the API gave no answer: a network error, unless the call itself is broken
   if (err instanceof KubeApiError) return !chain.slice(1).some(isProgrammingError);
   if (isNetworkError(err)) return true;
-  if (err instanceof TimeoutError || err instanceof ExecError) return true;
+  // a command that is not there (127) will not be there on the next try (126 is also what exec
+  // reports for a container between restarts, so it is retried)
+  if (err instanceof ExecError) return err.exitCode !== 127;
+  if (err instanceof TimeoutError) return true;
   if (isProgrammingError(err)) return false;
   // a plain OrdinalError reports a state that may change; one with a fix needs the operator
   return err instanceof OrdinalError && err.constructor === OrdinalError && !err.fix;

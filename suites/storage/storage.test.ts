@@ -71,7 +71,7 @@ s.check('scale-down-retention', 'scale-down keeps the PVCs, or deletes them exac
     const t0 = performance.now();
     await poll(`PVCs ${names.join(', ')}`, 'to be deleted (whenScaled: Delete)', async () => {
       const now = await listClaims(session.kube, session.namespace);
-      const left = names.filter((x) => now.has(x));
+      const left = names.filter((x) => now.has(x) && now.get(x)!.uid === before.get(x)?.uid);
       return { done: left.length === 0, observed: left.length ? left.map((x) => `${x} ${describeClaim(now.get(x))}`).join('; ') : 'deleted' };
     }, { timeoutMs: T.pvcBound, intervalMs: 500 });
     c.measure('claimDeletedMs', performance.now() - t0);
@@ -112,41 +112,59 @@ s.check('scale-up-rebind', 'scale-up re-binds the same PVC and the same PV (UIDs
   c.note(`${claimsOf(session, top).map((x) => `${x} → ${now.get(x)?.pv}`).join(', ')}: same PVC and PV UIDs as before the scale-down`);
 }, { needs: ['scale-down-retention'] });
 
-s.check('recreate-rebind', 'deleting and re-creating the StatefulSet re-binds every PVC (same UIDs); under whenDeleted: Delete it checks the claims were deleted, and fails on the data lost', async (c) => {
+let prior = new Map<string, ClaimRecord>();
+
+s.check('delete-retention', 'deleting the StatefulSet keeps the PVCs, or deletes them exactly when whenDeleted: Delete is declared', async (c) => {
   const { session } = c;
   const T = session.cfg.timeouts;
-  const n = session.replicas;
-  const all = Array.from({ length: n }, (_, i) => claimsOf(session, i)).flat();
-  const prior = await listClaims(session.kube, session.namespace);
+  const all = Array.from({ length: session.replicas }, (_, i) => claimsOf(session, i)).flat();
+  prior = await listClaims(session.kube, session.namespace);
   const declared = (await readStatefulSet(session.kube, session.namespace, session.sts)).spec?.persistentVolumeClaimRetentionPolicy;
   retention = { whenScaled: declared?.whenScaled ?? 'Retain', whenDeleted: declared?.whenDeleted ?? 'Retain' };
-  const t0 = performance.now();
   session.recorder!.action(`delete StatefulSet ${session.sts} (whenDeleted: ${retention.whenDeleted})`);
   await deleteStatefulSet(session.kube, session.namespace, session.sts);
   await waitForNoPods(session.recorder!, T.rollout);
   if (retention.whenDeleted === 'Delete') {
-    const t1 = performance.now();
+    const t0 = performance.now();
     await poll(`PVCs ${all.join(', ')}`, 'to be deleted (whenDeleted: Delete)', async () => {
       const now = await listClaims(session.kube, session.namespace);
       const left = all.filter((x) => now.has(x) && now.get(x)!.uid === prior.get(x)?.uid);
       return { done: left.length === 0, observed: left.length ? left.map((x) => `${x} ${describeClaim(now.get(x))}`).join('; ') : 'deleted' };
     }, { timeoutMs: T.pvcBound, intervalMs: 500 });
-    c.measure('claimsDeletedMs', performance.now() - t1);
+    c.measure('claimsDeletedMs', performance.now() - t0);
+    c.note(`whenDeleted: Delete declared and honoured: ${all.join(', ')} deleted with the StatefulSet, with the data on them (storage/recreate-rebind judges the consequence)`);
+    return;
   }
+  const now = await listClaims(session.kube, session.namespace);
+  const lost = all.filter((x) => !now.get(x) || now.get(x)!.terminating || now.get(x)!.uid !== prior.get(x)?.uid);
+  if (lost.length) {
+    c.fail(`after deleting StatefulSet ${session.sts}, ${lost.map((x) => `PVC ${x} is ${describeClaim(now.get(x))} (before: ${describeClaim(prior.get(x))})`).join('; ')}, but whenDeleted is ${retention.whenDeleted}: the claims must be kept`);
+  }
+  c.note(`whenDeleted: ${retention.whenDeleted}; all ${all.length} claims kept`);
+}, { needs: ['pvc-per-ordinal'] });
+
+s.check('recreate-rebind', 're-creating the StatefulSet re-binds every PVC and PV (UIDs compared)', async (c) => {
+  const { session } = c;
+  const T = session.cfg.timeouts;
+  const n = session.replicas;
+  const all = Array.from({ length: n }, (_, i) => claimsOf(session, i)).flat();
+  const t0 = performance.now();
+  session.recorder!.action(`re-create StatefulSet ${session.sts}`);
   await session.applyStatefulSet();
   await waitForRunningAndReady(session.recorder!, n, T.rollout);
   c.measure('recreateToReadyMs', performance.now() - t0);
   const now = await listClaims(session.kube, session.namespace);
-  if (retention.whenDeleted === 'Delete') {
-    c.fail(`StatefulSet ${session.sts} declares persistentVolumeClaimRetentionPolicy whenDeleted: Delete, which the cluster honoured: deleting the StatefulSet deleted ${all.join(', ')} and the data on them, and the re-created pods started on new, empty claims (${all.map((x) => `${x} ${describeClaim(now.get(x))}, was ${describeClaim(prior.get(x))}`).join('; ')}). ${DELETE_FIX('whenDeleted')}`);
-  }
   const changed = all.filter((x) => !sameVolume(now.get(x), prior.get(x)));
   if (changed.length) {
-    c.fail(`after deleting and re-creating StatefulSet ${session.sts}, ${changed.map((x) => `${x} is ${describeClaim(now.get(x))} (was ${describeClaim(prior.get(x))})`).join('; ')}; with whenDeleted: ${retention.whenDeleted} every pod must get its old claim back`);
+    const what = changed.map((x) => `${x} is ${describeClaim(now.get(x))} (was ${describeClaim(prior.get(x))})`).join('; ');
+    if (retention.whenDeleted === 'Delete') {
+      c.fail(`StatefulSet ${session.sts} declares persistentVolumeClaimRetentionPolicy whenDeleted: Delete, which the cluster honoured: deleting the StatefulSet deleted ${changed.join(', ')} and the data on them, and the re-created pods started on new, empty claims (${what}). ${DELETE_FIX('whenDeleted')}`);
+    }
+    c.fail(`after deleting and re-creating StatefulSet ${session.sts}, ${what}; with whenDeleted: ${retention.whenDeleted} every pod must get its old claim back`);
   }
   for (let i = 0; i < n; i++) {
     const mounted = await mountedClaims(session, `${session.sts}-${i}`);
     for (const x of claimsOf(session, i)) if (!mounted.includes(x)) c.fail(`${session.sts}-${i} does not mount ${x} after re-creation`);
   }
   c.note(`all ${all.length} claims re-bound with the same PVC and PV UIDs`);
-}, { needs: ['pvc-per-ordinal'] });
+}, { needs: ['delete-retention'] });
