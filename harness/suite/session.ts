@@ -1,6 +1,7 @@
 // One suite's session: its own namespace (from generateName, labelled with the run id), the fixture
 // deployed there, a timeline recorder on the fixture's pods, and cleanup of all of it.
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { PROJECT_ROOT, loadConfig, type Config } from '../config.ts';
@@ -120,6 +121,9 @@ export class SuiteSession {
   async collect(checkId: string): Promise<string> {
     const dir = path.join(this.ctx.runDir, 'failures', this.suite, checkId.replace(/[^\w.-]+/g, '_'));
     await collectDiagnostics(this.kube, this.namespace, dir, this.recorder);
+    // the cluster's health as the fault rules saw it (nodes, CoreDNS, pulls, claims, evictions)
+    const snapshot = await clusterSnapshot(this.kube, { namespace: this.namespace });
+    await writeFile(path.join(dir, 'cluster-health.json'), JSON.stringify({ snapshot, faults: clusterFaults(snapshot, { provisioningMs: this.cfg.timeouts.provisioning }) }, null, 2) + '\n');
     return dir;
   }
 
