@@ -7,7 +7,8 @@ import * as k8s from '@kubernetes/client-node';
 import type { Kube } from '../kube/client.ts';
 import { execInPod } from '../kube/exec.ts';
 import { parseAddresses } from '../kube/dns.ts';
-import { PULL_ERRORS } from '../timeline/model.ts';
+import { TimeoutError } from '../errors.ts';
+import { isPodReady, podPullErrors } from '../timeline/model.ts';
 import type { ClusterSnapshot } from './cluster-faults.ts';
 
 async function maybe<T>(fn: () => Promise<T>): Promise<T | undefined> {
@@ -41,7 +42,7 @@ async function readDns(kube: Kube): Promise<ClusterSnapshot['dns']> {
   const readyEndpoints = slices.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).length;
   const dep = deps?.items[0];
   return {
-    pods: pods.items.map((p) => ({ name: p.metadata!.name!, phase: p.status?.phase, ready: !p.metadata?.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') })),
+    pods: pods.items.map((p) => ({ name: p.metadata!.name!, phase: p.status?.phase, ready: isPodReady(p) })),
     readyEndpoints,
     ...(dep ? { deployment: { name: dep.metadata!.name!, replicas: dep.spec?.replicas ?? 0, ready: dep.status?.readyReplicas ?? 0 } } : {}),
   };
@@ -63,7 +64,7 @@ async function lookup(kube: Kube, namespace: string, t: LookupTarget): Promise<C
       if (r.exitCode === 1 || r.exitCode === 2) return { pod: t.pod, name, ok: false, detail: `\`${argv.join(' ')}\` found no address (exit ${r.exitCode})` };
       return undefined;
     } catch (err) {
-      if ((err as Error).name !== 'TimeoutError') return undefined;
+      if (!(err instanceof TimeoutError)) return undefined;
     }
   }
   return { pod: t.pod, name, ok: false, detail: `no answer within ${t.timeoutMs / 1000}s, twice` };
@@ -95,9 +96,7 @@ export async function clusterSnapshot(kube: Kube, opts: { namespace?: string; lo
   const snap: ClusterSnapshot = {
     nodes: (nodes?.items ?? []).map((n) => ({ name: n.metadata!.name!, unschedulable: n.spec?.unschedulable, conditions: (n.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message })) })),
     dns,
-    pullErrors: (pods?.items ?? []).flatMap((p) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]
-      .filter((c) => PULL_ERRORS.test(c.state?.waiting?.reason ?? ''))
-      .map((c) => ({ pod: p.metadata!.name!, container: c.name, image: c.image ?? '?', reason: c.state!.waiting!.reason!, message: (c.state!.waiting!.message ?? '').trim(), node: p.spec?.nodeName }))),
+    pullErrors: (pods?.items ?? []).flatMap((p) => podPullErrors(p).map((e) => ({ pod: p.metadata!.name!, ...e, node: p.spec?.nodeName }))),
     podNodes: [...new Set((pods?.items ?? []).map((p) => p.spec?.nodeName).filter((n): n is string => !!n))],
     pendingClaims: (claims?.items ?? []).filter((c) => c.status?.phase === 'Pending').map((c) => {
       const cls = c.spec?.storageClassName ?? undefined;

@@ -6,6 +6,7 @@ import * as k8s from '@kubernetes/client-node';
 import { OrdinalError } from '../errors.ts';
 import { api, type Kube } from '../kube/client.ts';
 import { onInterrupt } from '../lifecycle.ts';
+import { isPodReady } from '../timeline/model.ts';
 import { waitForWatch } from '../wait/watch.ts';
 
 const MERGE = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -26,7 +27,7 @@ async function scaleTo(kube: Kube, name: string, replicas: number, timeoutMs: nu
     replicas ? `${replicas} Ready` : 'none left',
     (pods) => {
       const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
-      const ready = live.filter((p) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')).length;
+      const ready = live.filter(isPodReady).length;
       return { done: replicas ? ready >= replicas : pods.length === 0, observed: `${pods.length} pods, ${ready} Ready` };
     },
     { timeoutMs },

@@ -46,7 +46,6 @@ export function describePods(pods: PodEntry[]): string {
 
 /** A wait for pods to become Ready that ran out, with why they are not (explainNotReady). */
 export class NotReadyError extends TimeoutError {
-  override name = 'TimeoutError';
   constructor(t: TimeoutError, readonly explanation: string) {
     super(t.expectation, t.subject, t.boundMs, explanation ? `${t.lastObservation}. ${explanation}` : t.lastObservation);
   }

@@ -103,8 +103,15 @@ export function podEntry(seq: number, at: Date, type: PodEntry['type'], pod: k8s
 
 export const PULL_ERRORS = /^(ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull|RegistryUnavailable)$/;
 
+const allStatuses = (pod: k8s.V1Pod) => [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+
+/** Ready=True and not being deleted. */
+export function isPodReady(pod: k8s.V1Pod): boolean {
+  return !pod.metadata?.deletionTimestamp && (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
 function containerStates(pod: k8s.V1Pod): string | undefined {
-  const all = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const all = allStatuses(pod);
   if (all.length === 0) return undefined;
   return all.map((c) => {
     const st = c.state;
@@ -115,10 +122,15 @@ function containerStates(pod: k8s.V1Pod): string | undefined {
   }).join('; ');
 }
 
-function pullErrorsOf(pod: k8s.V1Pod): Pick<PodEntry, 'pullErrors'> {
-  const errs = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
+/** The pod's containers that wait on an image pull, with the image, the reason and the kubelet's message. */
+export function podPullErrors(pod: k8s.V1Pod): NonNullable<PodEntry['pullErrors']> {
+  return allStatuses(pod)
     .filter((c) => PULL_ERRORS.test(c.state?.waiting?.reason ?? ''))
     .map((c) => ({ container: c.name, image: c.image ?? '?', reason: c.state!.waiting!.reason!, message: (c.state!.waiting!.message ?? '').trim() }));
+}
+
+function pullErrorsOf(pod: k8s.V1Pod): Pick<PodEntry, 'pullErrors'> {
+  const errs = podPullErrors(pod);
   return errs.length ? { pullErrors: errs } : {};
 }
 
