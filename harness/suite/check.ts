@@ -89,18 +89,18 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
   const verdicts = new Map<string, CheckVerdict>();
   const naReasons = new Map<string, string>();
   /** checks blocked by a cluster fault: the reason, handed on to the checks that need them */
-  const faulted = new Map<string, { reason: string; faults: string[] }>();
+  const faulted = new Map<string, Blocking>();
   const declared = new Set<string>();
   const focusText = runContext().focus;
   const focus = focusText ? new RegExp(focusText) : undefined;
-  let before: { reason: string; faults: string[] } | undefined;
+  let before: Blocking | undefined;
 
   let waitAtStart = 0;
   beforeAll(async () => {
     waitAtStart = clusterWaitMs();
     session = await SuiteSession.open(name);
     const faults = await lastingFaults(session);
-    if (faults.length) before = { reason: `not deployed: ${describeFaults(faults)}`, faults: summaries(faults) };
+    if (faults.length) before = blocking(faults, 'not deployed: ');
   });
   afterAll(async ({}, file) => {
     try {
@@ -146,32 +146,32 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
         namespace: session?.namespace,
       };
       ctx.task.meta.ordinal = meta;
+      /** A verdict other than passed or failed (vitest records the check as skipped); a cluster fault is handed on to the checks that need this one. */
+      const conclude = (verdict: 'blocked' | 'not-applicable', reason: string, fault?: Blocking) => {
+        meta.verdict = verdict;
+        meta.reason = reason;
+        meta.finished = true;
+        verdicts.set(id, verdict);
+        if (fault) {
+          meta.clusterFaults = fault.faults;
+          faulted.set(id, fault);
+        }
+      };
       const from = needs.find((n) => faulted.has(n));
       const inherited = before ?? (from ? { reason: `blocked by the cluster fault that stopped ${name}/${from}: ${faulted.get(from)!.faults.join('; ')}`, faults: faulted.get(from)!.faults } : undefined);
       if (inherited) {
-        meta.verdict = 'blocked';
-        meta.reason = inherited.reason;
-        meta.clusterFaults = inherited.faults;
-        meta.finished = true;
-        verdicts.set(id, 'blocked');
-        faulted.set(id, inherited);
+        conclude('blocked', inherited.reason, inherited);
         ctx.skip(inherited.reason);
       }
       const na = needs.find((n) => verdicts.get(n) === 'not-applicable');
       if (na) {
-        meta.verdict = 'not-applicable';
-        meta.reason = `${name}/${na} is not applicable${naReasons.get(na) ? `: ${naReasons.get(na)}` : ''}`;
-        meta.finished = true;
-        verdicts.set(id, 'not-applicable');
+        conclude('not-applicable', `${name}/${na} is not applicable${naReasons.get(na) ? `: ${naReasons.get(na)}` : ''}`);
         naReasons.set(id, naReasons.get(na) ?? '');
         ctx.skip(`not applicable: ${meta.reason}`);
       }
       const unmet = needs.filter((n) => verdicts.get(n) !== 'passed');
       if (unmet.length) {
-        meta.verdict = 'blocked';
-        meta.reason = `needs ${unmet.map((u) => `${name}/${u} (${verdicts.get(u) ?? 'not run'})`).join(', ')}`;
-        meta.finished = true;
-        verdicts.set(id, 'blocked');
+        conclude('blocked', `needs ${unmet.map((u) => `${name}/${u} (${verdicts.get(u) ?? 'not run'})`).join(', ')}`);
         ctx.skip(meta.reason);
       }
       const s = session;
@@ -190,43 +190,38 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
         },
       };
       const w0 = clusterWaitMs();
-      let skipReason: string | undefined;
-      let blockedBy: { reason: string; faults: string[] } | undefined;
+      let skip: string | undefined;
       try {
         await fn(c);
         meta.finished = true;
         verdicts.set(id, 'passed');
       } catch (err) {
         if (err instanceof NotApplicable) {
-          meta.verdict = 'not-applicable';
-          meta.reason = err.reason;
-          meta.finished = true;
-          verdicts.set(id, 'not-applicable');
+          conclude('not-applicable', err.reason);
           naReasons.set(id, err.reason);
-          skipReason = err.reason;
-        } else if ((blockedBy = await clusterFaultsAfter(s))) {
-          meta.verdict = 'blocked';
-          meta.reason = blockedBy.reason;
-          meta.clusterFaults = blockedBy.faults;
-          meta.notes.push(`what the check saw: ${err instanceof CheckFailure ? err.diagnosis : ((err as Error)?.message ?? String(err))}`);
-          meta.finished = true;
-          verdicts.set(id, 'blocked');
-          faulted.set(id, blockedBy);
-          meta.artifacts = await s.collect(id).catch((e: Error) => `diagnostics collection failed: ${e.message}`);
-          skipReason = blockedBy.reason;
+          skip = `not applicable: ${err.reason}`;
         } else {
-          meta.verdict = 'failed';
-          meta.diagnosis = err instanceof CheckFailure ? err.diagnosis : ((err as Error)?.message ?? String(err));
-          if (err instanceof CheckFailure && err.excerpt) meta.excerpt = err.excerpt;
-          meta.finished = true;
-          verdicts.set(id, 'failed');
-          meta.artifacts = await s.collect(id).catch((e: Error) => `diagnostics collection failed: ${e.message}`);
-          throw err;
+          // one read of the cluster's health decides the verdict and goes with the diagnostics
+          const health = await s.clusterHealth({ lookup: true }).catch(() => undefined);
+          if (health?.faults.length) {
+            const fault = blocking(health.faults);
+            conclude('blocked', fault.reason, fault);
+            meta.notes.push(`what the check saw: ${whatItSaw(err)}`);
+            skip = fault.reason;
+          } else {
+            meta.verdict = 'failed';
+            meta.diagnosis = whatItSaw(err);
+            if (err instanceof CheckFailure && err.excerpt) meta.excerpt = err.excerpt;
+            meta.finished = true;
+            verdicts.set(id, 'failed');
+          }
+          meta.artifacts = await s.collect(id, health).catch((e: Error) => `diagnostics collection failed: ${e.message}`);
+          if (meta.verdict === 'failed') throw err;
         }
       } finally {
         meta.clusterWaitMs = Math.round(clusterWaitMs() - w0);
       }
-      if (skipReason !== undefined) ctx.skip(blockedBy ? skipReason : `not applicable: ${skipReason}`);
+      if (skip !== undefined) ctx.skip(skip);
     });
   }
 
@@ -241,13 +236,24 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
   return suite;
 }
 
+/** Checks blocked by a cluster fault: the reason, and each fault in one line. */
+type Blocking = { reason: string; faults: string[] };
+
+function blocking(faults: ClusterFault[], prefix = ''): Blocking {
+  return { reason: `${prefix}${describeFaults(faults)}`, faults: summaries(faults) };
+}
+
+/** What a failed check saw: its diagnosis, or the message of the error that ended it. */
+function whatItSaw(err: unknown): string {
+  return err instanceof CheckFailure ? err.diagnosis : ((err as Error)?.message ?? String(err));
+}
+
 /** Cluster faults before deploying that last the clusterSettle bound (a node just restarted, CoreDNS rescheduling, settle). */
 async function lastingFaults(s: SuiteSession): Promise<ClusterFault[]> {
-  let faults = await s.clusterFaults();
-  if (faults.length === 0) return [];
+  let faults: ClusterFault[] = [];
   try {
     await poll('the cluster', 'no fault before deploying', async () => {
-      faults = await s.clusterFaults();
+      faults = (await s.clusterHealth()).faults;
       return { done: faults.length === 0, observed: summaries(faults).join('; ') || 'healthy' };
     }, { timeoutMs: s.cfg.timeouts.clusterSettle, intervalMs: 1000 });
     return [];
@@ -255,11 +261,4 @@ async function lastingFaults(s: SuiteSession): Promise<ClusterFault[]> {
     if (err instanceof TimeoutError) return faults;
     throw err;
   }
-}
-
-/** After a check failed: the cluster faults that explain it, if any (read-only, never throws). */
-async function clusterFaultsAfter(s: SuiteSession): Promise<{ reason: string; faults: string[] } | undefined> {
-  const faults = await s.clusterFaults({ lookup: true }).catch(() => [] as ClusterFault[]);
-  if (faults.length === 0) return undefined;
-  return { reason: describeFaults(faults), faults: summaries(faults) };
 }

@@ -16,8 +16,14 @@ import { createNamespace, deleteNamespace } from '../kube/namespace.ts';
 import { TimelineRecorder } from '../timeline/recorder.ts';
 import { waitForRunning, waitForRunningAndReady } from '../kube/statefulset.ts';
 import { collectDiagnostics } from '../report/collect.ts';
-import { clusterFaults, type ClusterFault } from '../diagnose/cluster-faults.ts';
+import { clusterFaults, type ClusterFault, type ClusterSnapshot } from '../diagnose/cluster-faults.ts';
 import { clusterSnapshot } from '../diagnose/cluster-snapshot.ts';
+
+/** A cluster snapshot and the faults the rules find in it. */
+export interface ClusterHealth {
+  snapshot: ClusterSnapshot;
+  faults: ClusterFault[];
+}
 
 export class SuiteSession {
   recorder?: TimelineRecorder;
@@ -108,22 +114,24 @@ export class SuiteSession {
   }
 
   /**
-   * The cluster's own faults (nodes, DNS, image pulls, provisioning, evictions in this namespace);
-   * with `lookup`, also resolves kubernetes.default from a running fixture pod.
+   * The cluster's own health (nodes, DNS, image pulls, provisioning, evictions in this namespace)
+   * and the faults it shows; with `lookup`, also resolves kubernetes.default from a running fixture pod.
    */
-  async clusterFaults(opts: { lookup?: boolean } = {}): Promise<ClusterFault[]> {
+  async clusterHealth(opts: { lookup?: boolean } = {}): Promise<ClusterHealth> {
     const pod = opts.lookup ? this.recorder?.pods().find((p) => p.running && !p.terminating) : undefined;
     const lookup = pod ? { pod: pod.pod, container: this.fixture.container, resolve: this.fixture.resolve, timeoutMs: this.cfg.timeouts.probe } : undefined;
-    return clusterFaults(await clusterSnapshot(this.kube, { namespace: this.namespace, lookup }), { provisioningMs: this.cfg.timeouts.provisioning });
+    const snapshot = await clusterSnapshot(this.kube, { namespace: this.namespace, lookup });
+    return { snapshot, faults: clusterFaults(snapshot, { provisioningMs: this.cfg.timeouts.provisioning }) };
   }
 
-  /** Saves pod logs, events and object descriptions for a failed check. */
-  async collect(checkId: string): Promise<string> {
+  /**
+   * Saves pod logs, events, object descriptions and the cluster's health (`health`, when the check
+   * already read it, else read now) for a failed or blocked check.
+   */
+  async collect(checkId: string, health?: ClusterHealth): Promise<string> {
     const dir = path.join(this.ctx.runDir, 'failures', this.suite, checkId.replace(/[^\w.-]+/g, '_'));
     await collectDiagnostics(this.kube, this.namespace, dir, this.recorder);
-    // the cluster's health as the fault rules saw it (nodes, CoreDNS, pulls, claims, evictions)
-    const snapshot = await clusterSnapshot(this.kube, { namespace: this.namespace });
-    await writeFile(path.join(dir, 'cluster-health.json'), JSON.stringify({ snapshot, faults: clusterFaults(snapshot, { provisioningMs: this.cfg.timeouts.provisioning }) }, null, 2) + '\n');
+    await writeFile(path.join(dir, 'cluster-health.json'), JSON.stringify(health ?? (await this.clusterHealth()), null, 2) + '\n');
     return dir;
   }
 
