@@ -35,7 +35,8 @@ export const K6_OUTCOMES: Record<number, string> = {
   110: 'MarkedAsFailed',
 };
 
-const seconds = (ms: number) => `${Math.ceil(ms / 1000)}s`;
+/** A bound in ms as a k6 duration (whole seconds, rounded up): for DURATION and MAX_DURATION. */
+export const k6Duration = (ms: number) => `${Math.ceil(ms / 1000)}s`;
 
 export function k6Outcome(exitCode: number): string {
   return K6_OUTCOMES[exitCode] ?? `ExitCode${exitCode}`;
@@ -127,7 +128,7 @@ export class K6Job {
   /** Runs another k6 script inside this Job's pod (e.g. a metadata query while load runs). */
   async execScript(script: string, env: Record<string, string>): Promise<string> {
     // k6 ends a one-shot script by itself (its maxDuration) before the exec bound cuts it off
-    const envArgs = Object.entries({ MAX_DURATION: seconds(this.session.cfg.timeouts.k6Script), ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    const envArgs = Object.entries({ MAX_DURATION: k6Duration(this.session.cfg.timeouts.k6Script), ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     const r = await execInPod(this.session.kube, { namespace: this.session.namespace, pod: this.pod, container: 'k6' }, [...K6_RUN, ...envArgs, `/scripts/${script}`], { timeoutMs: this.session.cfg.timeouts.exec });
     if (r.exitCode !== 0) throw new ExecError(`k6 ${script} in ${this.pod} exited ${r.exitCode} (${k6Outcome(r.exitCode)}): ${(r.stderr + r.stdout).trim().split('\n').slice(-3).join(' | ')}`, r.exitCode);
     return `${r.stdout}\n${r.stderr}`;
@@ -157,7 +158,7 @@ export class K6Job {
 /** Runs a k6 script to completion as a Job; the Job's deadline is past the wait, so a hang shows as a timeout with k6's last output. */
 export async function runK6(session: SuiteSession, script: string, env: Record<string, string>, timeoutMs: number): Promise<K6Result> {
   // the script's maxDuration ends k6 (with its own summary) before this wait gives up on it
-  const maxDuration = seconds(Math.max(session.cfg.timeouts.k6Script, timeoutMs - session.cfg.timeouts.k6Script));
+  const maxDuration = k6Duration(Math.max(session.cfg.timeouts.k6Script, timeoutMs - session.cfg.timeouts.k6Script));
   const job = await K6Job.start(session, script, { MAX_DURATION: maxDuration, ...env }, { deadlineMs: timeoutMs + session.cfg.timeouts.load });
   return job.wait(timeoutMs);
 }

@@ -10,7 +10,7 @@
 import { defineSuite, type CheckContext } from '../../harness/suite/check.ts';
 import { memberNames, waitForQuorum, zkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { describeLoss, failureReasons, parseProducerLog, parseRecords, verify } from '../../harness/apps/kafka-verify.ts';
-import { K6Job, parseMarker, runK6 } from '../../harness/load/k6.ts';
+import { K6Job, k6Duration, parseMarker, runK6 } from '../../harness/load/k6.ts';
 import { judgeBrokerIds, judgeListeners, stableName, type BrokerPod, type ListedBroker, type Naming } from '../../harness/apps/kafka-identity.ts';
 import { clusterDomainFrom } from '../../harness/kube/dns.ts';
 import { deletePod, restartStatefulSet, waitForRollout, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
@@ -46,7 +46,7 @@ let probeJob: K6Job | undefined;
 async function probePod(session: SuiteSession): Promise<K6Job> {
   const T = session.cfg.timeouts;
   const life = T.quorum + T.podReady + T.faultRecovery + T.load;
-  probeJob ??= await K6Job.start(session, 'idle.js', { DURATION: `${Math.ceil(life / 1000)}s` }, { deadlineMs: life + T.load });
+  probeJob ??= await K6Job.start(session, 'idle.js', { DURATION: k6Duration(life) }, { deadlineMs: life + T.load });
   return probeJob;
 }
 
@@ -214,7 +214,7 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
   // k6 runs until interrupted; its own duration and the Job's deadline are only backstops
   const backstop = T.load + 2 * (T.quorum + T.podReady + T.faultRecovery) + T.rollout + T.faultRecovery;
   const started = new Date();
-  const job = await K6Job.start(session, 'kafka-produce.js', { BROKERS: brokers, TOPIC: topic, ACKS: producerAcks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: `${Math.ceil(backstop / 1000)}s` }, { deadlineMs: backstop + T.load });
+  const job = await K6Job.start(session, 'kafka-produce.js', { BROKERS: brokers, TOPIC: topic, ACKS: producerAcks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: k6Duration(backstop) }, { deadlineMs: backstop + T.load });
   await waitForAcks(session, job, started, 50);
   await killLeader(c, job, false);
   await killLeader(c, job, true);

@@ -16,6 +16,8 @@ const s = defineSuite('storage', { setup: (session) => session.deploy() });
 
 const templates = (session: SuiteSession) => (statefulSetOf(session.fixture).spec?.volumeClaimTemplates ?? []).map((t) => t.metadata!.name!);
 const claimsOf = (session: SuiteSession, ordinal: number) => templates(session).map((t) => claimName(t, session.sts, ordinal));
+/** Every claim the fixture's replicas own, in ordinal order. */
+const allClaims = (session: SuiteSession) => Array.from({ length: session.replicas }, (_, i) => claimsOf(session, i)).flat();
 let retention = { whenScaled: 'Retain', whenDeleted: 'Retain' };
 const DELETE_FIX = (field: string) => `Declared data loss is still data loss: use ${field}: Retain (the default) where pods must get their data back, or leave the storage suite out for a StatefulSet whose data is disposable`;
 
@@ -48,7 +50,7 @@ s.check('pvc-per-ordinal', 'one PVC per ordinal, named <template>-<statefulset>-
       if (!mounted.includes(name)) c.fail(`${pod} does not mount PVC ${name} (mounts ${mounted.join(', ') || 'no claims'})`);
     }
   }
-  const extra = [...claims.keys()].filter((n) => !Array.from({ length: session.replicas }, (_, i) => claimsOf(session, i)).flat().includes(n));
+  const extra = [...claims.keys()].filter((n) => !allClaims(session).includes(n));
   if (extra.length) c.note(`other PVCs in the namespace: ${extra.join(', ')}`);
   c.measure('claims', claims.size, 'count');
 });
@@ -117,7 +119,7 @@ let prior = new Map<string, ClaimRecord>();
 s.check('delete-retention', 'deleting the StatefulSet keeps the PVCs, or deletes them exactly when whenDeleted: Delete is declared', async (c) => {
   const { session } = c;
   const T = session.cfg.timeouts;
-  const all = Array.from({ length: session.replicas }, (_, i) => claimsOf(session, i)).flat();
+  const all = allClaims(session);
   prior = await listClaims(session.kube, session.namespace);
   const declared = (await readStatefulSet(session.kube, session.namespace, session.sts)).spec?.persistentVolumeClaimRetentionPolicy;
   retention = { whenScaled: declared?.whenScaled ?? 'Retain', whenDeleted: declared?.whenDeleted ?? 'Retain' };
@@ -147,7 +149,7 @@ s.check('recreate-rebind', 're-creating the StatefulSet re-binds every PVC and P
   const { session } = c;
   const T = session.cfg.timeouts;
   const n = session.replicas;
-  const all = Array.from({ length: n }, (_, i) => claimsOf(session, i)).flat();
+  const all = allClaims(session);
   const t0 = performance.now();
   session.recorder!.action(`re-create StatefulSet ${session.sts}`);
   await session.applyStatefulSet();
