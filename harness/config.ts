@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from './errors.ts';
+import { parseImageRegistry } from './images/image-registry.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -41,6 +42,8 @@ export const DEFAULT_TIMEOUTS = {
   api: '30s',
   /** loading one image into every kind node */
   imageLoad: '10m',
+  /** pushing one image to a registry (`ordinal images push`) */
+  imagePush: '10m',
   /** restarting one kind node container */
   nodeRestart: '2m',
   /** a kind node container's graceful stop on restart, before docker kills it */
@@ -92,6 +95,8 @@ export interface Config {
   imageSource: ImageSource;
   debianMirror: string;
   goProxy: string;
+  /** `--image-registry` / ORDINAL_IMAGE_REGISTRY as given (validated): where the nodes pull `ordinal.local/` images from */
+  imageRegistry?: string;
   timeouts: Readonly<Record<TimeoutKind, number>>;
   debug: boolean;
 }
@@ -118,6 +123,7 @@ const ENV_KEYS = {
   ORDINAL_IMAGE_SOURCE: 'imageSource',
   ORDINAL_DEBIAN_MIRROR: 'debianMirror',
   ORDINAL_GOPROXY: 'goProxy',
+  ORDINAL_IMAGE_REGISTRY: 'imageRegistry',
 } as const satisfies Record<string, keyof Config>;
 
 export type ConfigOverrides = Partial<Omit<Config, 'timeouts'>> & { timeouts?: Partial<Record<TimeoutKind, string>> };
@@ -136,6 +142,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(clusterName) || clusterName.length > 40) {
     throw new InputError(`invalid cluster name "${clusterName}"`, 'use lowercase letters, digits and dashes, at most 40 characters');
   }
+
+  const imageRegistry = (overrides.imageRegistry ?? fromEnv.imageRegistry) || undefined;
+  if (imageRegistry || overrides.imageRegistry === '') parseImageRegistry(imageRegistry ?? '', overrides.imageRegistry !== undefined ? '--image-registry' : 'ORDINAL_IMAGE_REGISTRY');
 
   const known = timeoutEnvNames();
   const unknown = Object.keys(env).filter((k) => k.startsWith('ORDINAL_TIMEOUT_') && env[k] !== undefined && !known.includes(k));
@@ -158,6 +167,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     imageSource: imageSource as ImageSource,
     debianMirror: str('debianMirror', 'http://deb.debian.org/debian'),
     goProxy: str('goProxy', env.GOPROXY?.split(',')[0] || 'https://proxy.golang.org'),
+    ...(imageRegistry ? { imageRegistry } : {}),
     timeouts: Object.freeze(timeouts),
     debug: overrides.debug ?? Boolean(env.ORDINAL_DEBUG),
   };
@@ -174,6 +184,7 @@ export const ENV_DOC: Array<[string, string, string]> = [
   ['ORDINAL_TOOLS_DIR', '.tools', 'project-local binaries (kind)'],
   ['ORDINAL_DEBIAN_MIRROR', 'http://deb.debian.org/debian', 'Debian mirror for debootstrap'],
   ['ORDINAL_GOPROXY', '$GOPROXY or https://proxy.golang.org', 'Go module proxy (one URL)'],
+  ['ORDINAL_IMAGE_REGISTRY', 'unset', 'same as `--image-registry`: the nodes pull every `ordinal.local/` image from this registry'],
   ['ORDINAL_TIMEOUT_<KIND>', 'see harness/config.ts', 'override one wait bound, e.g. ORDINAL_TIMEOUT_POD_READY=5m'],
   ['ORDINAL_KEEP', 'unset', '`1` keeps namespaces after a run, for inspection'],
   ['ORDINAL_DEBUG', 'unset', '`1` prints debug logs and stacks'],

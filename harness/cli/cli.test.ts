@@ -39,6 +39,13 @@ describe('ordinal CLI input errors', { timeout: 30_000 }, () => {
     expectUserError(await cli('run', '--focus', 'kafka/(broker'), /--focus "kafka\/\(broker" is not a regular expression/, /regular expression over check ids/);
   });
 
+  it('--image-registry, ORDINAL_IMAGE_REGISTRY and images push --registry that name no registry host', async () => {
+    expectUserError(await cli('run', '--image-registry', 'ordinal'), /--image-registry "ordinal" does not start with a registry host/, /localhost:5001\/ordinal/);
+    const env = await run(['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run'], { allowFailure: true, timeoutMs: 30_000, env: { ORDINAL_DEBUG: undefined, ORDINAL_IMAGE_REGISTRY: 'localhost:5001/Upper' } });
+    expectUserError(env, /ORDINAL_IMAGE_REGISTRY "localhost:5001\/Upper": "Upper" is not a valid repository path component/, /e\.g\./);
+    expectUserError(await cli('images', 'push'), /images push needs --registry/, /ordinal registry up/);
+  });
+
   it('report directory that cannot be written', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ordinal-cli-'));
     writeFileSync(path.join(dir, 'file'), '');

@@ -1,26 +1,38 @@
 import { loadConfig } from '../config.ts';
 import { InputError, formatMs } from '../errors.ts';
-import { ARTIFACTS, type Group } from '../images/catalog.ts';
+import { ARTIFACTS, GROUPS, type Group } from '../images/catalog.ts';
 import { buildArtifacts, computeKeys, isBuilt, installTool } from '../images/builder.ts';
 import { requireDocker } from '../images/docker.ts';
 import { parse, list } from './args.ts';
+import { loadFixture } from '../fixture/fixture.ts';
+import { parseImageRegistry } from '../images/image-registry.ts';
+import { pushImages } from '../images/push.ts';
+import { suiteImages } from '../run/runner.ts';
 
 const USAGE = `ordinal images build [--group cluster,web,apps] [--only ID,...] [--force] [--jobs N]
 ordinal images list
+ordinal images push --registry HOST[:PORT][/PREFIX] [--fixture DIR]
 
   build   builds every image and tool ordinal needs from package registries (Debian, the Go
           module proxy, Maven Central), content-addressed: unchanged inputs are never rebuilt.
-            --group   cluster (node image, kind), web (nginx fixture), apps (ZooKeeper, Kafka, k6)
+            --group   cluster (node image, kind), web (nginx fixture), apps (ZooKeeper, Kafka, k6),
+                      registry (the Distribution registry of \`ordinal registry up\`)
             --only    artifact ids (see \`images list\`) and what they depend on
             --force   rebuild even when cached
             --jobs    artifacts built at once (default 2)
-  list    every artifact, its content key and whether it is built`;
+  list    every artifact, its content key and whether it is built
+  push    pushes every image the suites need (the built-in fixtures', k6; with --fixture, also
+          that fixture's ordinal.local/ images), building what is missing, to the registry, as
+          --image-registry moves them: ordinal.local/kafka:3.9.2 -> HOST/PREFIX/kafka:3.9.2.
+          An image whose digest the registry already has is skipped. Pushing is \`docker push\`,
+          so \`docker login\` credentials and the engine's insecure-registries apply.
+          For a kind cluster: \`ordinal registry up\`, then --registry localhost:5001/ordinal`;
 
 export async function imagesCommand(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   // `ordinal images --help` asks for help, not for a subcommand named --help
   const sub = first === '--help' || first === '-h' ? 'help' : first;
-  const { values } = parse(rest, { group: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, jobs: { type: 'string' }, 'image-source': { type: 'string' } }, 'ordinal images --help');
+  const { values } = parse(rest, { group: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, jobs: { type: 'string' }, 'image-source': { type: 'string' }, registry: { type: 'string' }, fixture: { type: 'string' } }, 'ordinal images --help');
   if (values.help || !sub || sub === 'help') {
     console.log(USAGE);
     return sub ? 0 : 2;
@@ -28,7 +40,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
   const cfg = loadConfig();
   if (sub === 'build') {
     const groups = list(values.group) as Group[];
-    for (const g of groups) if (!['cluster', 'web', 'apps'].includes(g)) throw new InputError(`unknown group "${g}"`, 'use cluster, web or apps');
+    for (const g of groups) if (!(GROUPS as readonly string[]).includes(g)) throw new InputError(`unknown group "${g}"`, `use ${GROUPS.join(', ')}`);
     const only = list(values.only);
     for (const id of only) if (!ARTIFACTS.some((a) => a.id === id)) throw new InputError(`unknown artifact "${id}"`, 'see `ordinal images list` for ids');
     const jobs = values.jobs === undefined ? 2 : Number(values.jobs);
@@ -50,5 +62,15 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  throw new InputError(`unknown subcommand "images ${sub}"`, 'use `ordinal images build` or `ordinal images list`');
+  if (sub === 'push') {
+    if (!values.registry) throw new InputError('images push needs --registry', 'e.g. `ordinal images push --registry localhost:5001/ordinal` (after `ordinal registry up`)');
+    const registry = parseImageRegistry(values.registry, '--registry');
+    const fixtures = values.fixture ? [loadFixture(values.fixture)] : [];
+    const t0 = performance.now();
+    const reports = await pushImages(cfg, registry, suiteImages(fixtures));
+    const pushed = reports.filter((r) => r.status === 'pushed').length;
+    console.log(`${reports.length} images in ${registry.name}: ${pushed} pushed, ${reports.length - pushed} up to date, in ${formatMs(performance.now() - t0)}`);
+    return 0;
+  }
+  throw new InputError(`unknown subcommand "images ${sub}"`, 'use `ordinal images build`, `images list` or `images push`');
 }

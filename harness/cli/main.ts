@@ -2,6 +2,7 @@
 import { describeForUser } from '../errors.ts';
 import { clusterCommand } from './cluster.ts';
 import { imagesCommand } from './images.ts';
+import { registryCommand } from './registry.ts';
 import { runCommand } from './run.ts';
 import { testCommand } from './test.ts';
 import { benchCommand } from './bench.ts';
@@ -11,15 +12,18 @@ const USAGE = `ordinal — conformance suite for stateful workloads on Kubernete
 
 usage: npx ordinal <command> [options]     (each command takes --help)
 
-  run [--suite a,b] [--fixture DIR] [--kubeconfig F]   run the conformance suites, write reports
+  run [--suite a,b] [--fixture DIR] [--kubeconfig F] [--image-registry R]
+                                                        run the conformance suites, write reports
   cluster up|down|status|kubeconfig                     manage the kind cluster ordinal runs on
-  images build|list                                     build the images ordinal needs from package registries
+  images build|list|push                                build the images ordinal needs from package registries; push them
+  registry up|down|status                               a local registry the kind cluster pulls from
   test [--project unit,integration,suites,controls]     ordinal's own tests (npm test)
   bench [--cold-cluster]                                figures for docs/benchmarks.md
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   images: imagesCommand,
+  registry: registryCommand,
   cluster: clusterCommand,
   run: runCommand,
   test: testCommand,

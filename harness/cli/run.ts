@@ -3,7 +3,7 @@ import { InputError } from '../errors.ts';
 import { availableSuites, runSuites } from '../run/runner.ts';
 import { parse, list } from './args.ts';
 
-const USAGE = `ordinal run [--suite a,b] [--focus REGEX] [--fixture DIR] [--kubeconfig FILE [--context NAME]] [--report-dir DIR] [--keep]
+const USAGE = `ordinal run [--suite a,b] [--focus REGEX] [--fixture DIR] [--kubeconfig FILE [--context NAME]] [--image-registry R] [--report-dir DIR] [--keep]
 
 Runs the conformance suites and writes junit_01.xml, results.json and the recorded timelines.
 Exits 0 only when every applicable check passed.
@@ -16,6 +16,9 @@ Exits 0 only when every applicable check passed.
   --kubeconfig FILE  use an existing cluster instead of creating or reusing the kind cluster;
                      ordinal never deletes it, only the namespaces it creates
   --context NAME     kubeconfig context (default: the current one)
+  --image-registry R HOST[:PORT][/PREFIX]: the nodes pull every ordinal.local/ image (built-in and
+                     your fixtures') from R instead of having them loaded; put them there first
+                     with \`ordinal images push --registry R\` (also ORDINAL_IMAGE_REGISTRY)
   --report-dir DIR   where to write reports (default: reports/<run-id>)
   --keep             keep the namespaces after the run, for inspection
   --name NAME        kind cluster name (default: ordinal)
@@ -32,6 +35,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     keep: { type: 'boolean' },
     name: { type: 'string' },
     'image-source': { type: 'string' },
+    'image-registry': { type: 'string' },
   }, 'ordinal run --help');
   if (values.help) {
     console.log(USAGE);
@@ -49,6 +53,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const cfg = loadConfig({
     ...(values.name ? { clusterName: values.name } : {}),
     ...(values['image-source'] ? { imageSource: values['image-source'] as 'auto' } : {}),
+    ...(values['image-registry'] !== undefined ? { imageRegistry: values['image-registry'] } : {}),
   });
   const out = await runSuites(cfg, {
     suites: list(values.suite),

@@ -16,6 +16,7 @@ import { interruptSignal, onInterrupt } from '../lifecycle.ts';
 import { info, step, yellow } from '../log.ts';
 import { waitForWatch } from '../wait/watch.ts';
 import { Kind } from './kind.ts';
+import { connectKindCluster, localRegistryRunning } from './local-registry.ts';
 import { loadKindConfig, type KindConfig } from './kind-config.ts';
 
 export interface UpOptions {
@@ -53,6 +54,7 @@ export async function clusterUp(cfg: Config, opts: UpOptions = {}): Promise<UpRe
       info('cluster', yellow(`cluster "${name}" runs node image ${running}, not the current ${images.node}; \`ordinal cluster down\` and \`up\` to move to it`));
     }
     await kind.loadImage(name, images.nginx);
+    if (await localRegistryRunning()) await connectKindCluster(cfg, name);
     info('cluster', `reusing healthy cluster "${name}" (${kindCfg.nodes.length} nodes)`);
     return { name, kubeconfig, nodeImage: running ?? images.node, reused: true, ms: performance.now() - t0, images };
   }
@@ -76,6 +78,7 @@ export async function clusterUp(cfg: Config, opts: UpOptions = {}): Promise<UpRe
     await step('cluster', `Loading ${images.nginx} into the nodes`, () => kind.loadImage(name, images.nginx));
     const kube = loadKube(kubeconfig);
     await waitUntilUsable(cfg, kube, kindCfg, images.nginx);
+    if (await localRegistryRunning()) await connectKindCluster(cfg, name);
   } catch (err) {
     if (interruptSignal.aborted) throw new OrdinalError(`cluster up interrupted; ${opts.keep ? `kept the half-created cluster "${name}"` : `deleting the half-created cluster "${name}"`}`);
     if (!opts.keep) {

@@ -10,7 +10,7 @@ import { BuildError, CommandError, OrdinalError, errorTail, formatMs, shellQuote
 import { dim, green, info, red } from '../log.ts';
 import { run } from '../proc/command.ts';
 import { checkBuildTools } from './build-tools.ts';
-import { ARTIFACTS, artifact, closure, type Artifact, type Group } from './catalog.ts';
+import { ARTIFACTS, GROUPS, artifact, closure, type Artifact, type Group } from './catalog.ts';
 import { OFFICIAL_IMAGES } from './versions.ts';
 import { requireDocker, imageLabel, imageExists } from './docker.ts';
 
@@ -72,7 +72,7 @@ export async function buildArtifacts(cfg: Config, opts: BuildOptions = {}): Prom
   await requireDocker();
   const selected = opts.only?.length
     ? closure(opts.only)
-    : closure(ARTIFACTS.filter((a) => (opts.groups ?? ['cluster', 'web', 'apps']).includes(a.group)).map((a) => a.id));
+    : closure(ARTIFACTS.filter((a) => (opts.groups ?? GROUPS).includes(a.group)).map((a) => a.id));
   const keys = await computeKeys(selected);
   const reports = new Map<string, BuildReport>();
   const todo: Artifact[] = [];

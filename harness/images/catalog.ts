@@ -3,7 +3,8 @@
 // so an unchanged artifact is never rebuilt and a changed pin rebuilds exactly its dependents.
 import { VERSIONS as V } from './versions.ts';
 
-export type Group = 'cluster' | 'web' | 'apps';
+export const GROUPS = ['cluster', 'web', 'apps', 'registry'] as const;
+export type Group = (typeof GROUPS)[number];
 
 export interface Artifact {
   id: string;
@@ -41,6 +42,7 @@ export const JRE_IMAGE = 'ordinal.local/base/jre:17';
 export const ZOOKEEPER_IMAGE = `ordinal.local/zookeeper:${V.zookeeper}`;
 export const KAFKA_IMAGE = `ordinal.local/kafka:${V.kafka}`;
 export const K6_IMAGE = `ordinal.local/k6:${V.k6}`;
+export const REGISTRY_IMAGE = `ordinal.local/registry:${V.distribution}`;
 
 /** A Java application image: the JRE base, the app's Maven jars, and its scripts from harness/images/apps/<app>. */
 function jvmAppImage(app: 'zookeeper' | 'kafka', image: string, start: string, description: string): Artifact {
@@ -255,6 +257,24 @@ export const ARTIFACTS: readonly Artifact[] = [
     deps: { BASE: 'image/slim', K6_BIN: 'go/k6' },
     env: { COPIES: 'K6_BIN/k6:/usr/local/bin/k6', ENVS: 'K6_AUTO_EXTENSION_RESOLUTION=false K6_NO_USAGE_REPORT=true', CMD: '["k6","version"]' },
     image: K6_IMAGE,
+  },
+  // ---- the registry kind clusters pull fixture images from (`ordinal registry up`) ----
+  {
+    id: 'go/registry',
+    description: `CNCF Distribution registry ${V.distribution} (github.com/distribution/distribution/v3)`,
+    group: 'registry',
+    recipe: 'go-module.sh',
+    env: goModule(`github.com/distribution/distribution/v3@${V.distribution}`, 'github.com/distribution/distribution/v3/cmd/registry', 'registry', `-X github.com/distribution/distribution/v3/version.version=${V.distribution}`),
+  },
+  {
+    id: 'image/registry',
+    description: `${REGISTRY_IMAGE}: the Distribution registry serving plain HTTP on :5000`,
+    group: 'registry',
+    recipe: 'layer-image.sh',
+    files: ['registry'],
+    deps: { BASE: 'image/slim', REGISTRY_BIN: 'go/registry' },
+    env: { FILES: 'registry', COPIES: 'REGISTRY_BIN/registry:/usr/local/bin/registry FILES/config.yml:/etc/distribution/config.yml', CMD: '["registry","serve","/etc/distribution/config.yml"]' },
+    image: REGISTRY_IMAGE,
   },
 ];
 

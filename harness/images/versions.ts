@@ -26,6 +26,8 @@ export const VERSIONS = {
   k6: 'v1.8.1',
   xk6: 'v1.4.11',
   kafkaGo: 'v0.4.49',
+  /** github.com/distribution/distribution/v3: the registry `ordinal registry up` runs */
+  distribution: 'v3.1.0',
 } as const;
 
 /** Official images used when a registry is reachable (--image-source official|auto). */

@@ -85,7 +85,7 @@ export class K6Job {
             terminationGracePeriodSeconds: 30,
             containers: [{
               name: 'k6',
-              image: K6_IMAGE,
+              image: session.image(K6_IMAGE),
               imagePullPolicy: 'IfNotPresent',
               command: [...K6_RUN, `/scripts/${script}`],
               env: Object.entries(env).map(([n, value]) => ({ name: n, value })),
@@ -106,7 +106,7 @@ export class K6Job {
       (pods) => {
         const p = pods[0];
         const waiting = p?.status?.containerStatuses?.[0]?.state?.waiting;
-        if (waiting && /ErrImage|ImagePull|InvalidImageName|CreateContainer/.test(waiting.reason ?? '')) throw new Impossible(`${waiting.reason}: ${waiting.message ?? ''} (is ${K6_IMAGE} loaded into the nodes?)`);
+        if (waiting && /ErrImage|ImagePull|InvalidImageName|CreateContainer/.test(waiting.reason ?? '')) throw new Impossible(`${waiting.reason}: ${waiting.message ?? ''} (is ${session.image(K6_IMAGE)} loaded into the nodes or in the registry?)`);
         const phase = p?.status?.phase;
         return { done: phase === 'Running' || phase === 'Succeeded' || phase === 'Failed', observed: p ? `${p.metadata!.name} ${phase}${waiting ? ` ${waiting.reason}` : ''}` : 'no pod yet', value: p?.metadata?.name };
       },

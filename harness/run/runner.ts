@@ -7,7 +7,9 @@ import { PROJECT_ROOT, type Config } from '../config.ts';
 import { InputError, OrdinalError } from '../errors.ts';
 import { clusterUp } from '../cluster/cluster.ts';
 import { Kind } from '../cluster/kind.ts';
-import { DEFAULT_FIXTURES, KNOWN_SUITES, loadFixture, type Fixture, type SuiteName } from '../fixture/fixture.ts';
+import { DEFAULT_FIXTURES, KNOWN_SUITES, fixtureImages, loadFixture, relocateFixture, type Fixture, type SuiteName } from '../fixture/fixture.ts';
+import { parseImageRegistry, type ImageRegistry } from '../images/image-registry.ts';
+import { requireInRegistry } from '../images/push.ts';
 import { ARTIFACTS } from '../images/catalog.ts';
 import { buildArtifacts } from '../images/builder.ts';
 import { imageExists, imageLabel } from '../images/docker.ts';
@@ -25,6 +27,11 @@ import { poll, withDeadline } from '../wait/poll.ts';
 /** The built-in fixtures of the given suites, each loaded once. */
 export function builtinFixtures(suites: readonly SuiteName[]): Fixture[] {
   return [...new Set(suites.map((s) => DEFAULT_FIXTURES[s]))].map((f) => loadFixture(path.join(PROJECT_ROOT, f)));
+}
+
+/** Every image the built-in suites' pods need, plus the `ordinal.local/` images of the given fixtures. */
+export function suiteImages(extra: readonly Fixture[] = []): string[] {
+  return [...new Set([...builtinFixtures(KNOWN_SUITES), ...extra].flatMap(fixtureImages))];
 }
 
 export function availableSuites(): SuiteName[] {
@@ -79,6 +86,11 @@ async function kindClusterOf(cfg: Config, kube: Kube): Promise<string | undefine
   } catch {
     return undefined;
   }
+}
+
+/** The fixtures' declared images that are not pulled from the registry: those a kind cluster gets loaded. */
+export function loadable(fixtures: readonly Fixture[], registry: ImageRegistry | undefined): string[] {
+  return [...new Set(fixtures.flatMap((f) => f.images))].filter((i) => !registry || !i.startsWith(`${registry.name}/`));
 }
 
 /** Builds (when ours and missing) and loads the fixtures' images into the kind nodes. */
@@ -157,7 +169,7 @@ export async function prepareCluster(cfg: Config, opts: { kubeconfig?: string; c
     info('run', `using the cluster of ${kubeconfig}${kindCluster ? ` (kind cluster ${kindCluster})` : ''}; ordinal will not delete it`);
   }
   if (kindCluster) await loadImages(cfg, kindCluster, opts.images);
-  else if (opts.images.length) info('run', yellow(`not a kind cluster: the fixtures' images (${opts.images.join(', ')}) must be pullable by its nodes`));
+  else if (opts.images.length) info('run', yellow(`not a kind cluster: the fixtures' images (${opts.images.join(', ')}) must be pullable by its nodes (push ordinal's own with \`ordinal images push --registry R\` and pass --image-registry R)`));
   return { kube, kubeconfig, kindCluster, version, ms: performance.now() - t0 };
 }
 
@@ -168,8 +180,11 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
   const runId = newRunId();
   const runDir = await ensureWritableDir(opts.reportDir ?? path.join(PROJECT_ROOT, 'reports', runId), 'report directory');
 
-  const fixtures = fixture ? [fixture] : builtinFixtures(suites);
-  const prep = await prepareCluster(cfg, { kubeconfig: opts.kubeconfig, context: opts.context, images: [...new Set(fixtures.flatMap((f) => f.images))] });
+  const registry = cfg.imageRegistry ? parseImageRegistry(cfg.imageRegistry) : undefined;
+  const fixtures = (fixture ? [fixture] : builtinFixtures(suites)).map((f) => relocateFixture(f, registry));
+  // the nodes pull what is in the registry; the rest is loaded into kind nodes, as without a registry
+  if (registry) await requireInRegistry(cfg, registry, fixtures.flatMap(fixtureImages));
+  const prep = await prepareCluster(cfg, { kubeconfig: opts.kubeconfig, context: opts.context, images: loadable(fixtures, registry) });
   const { kubeconfig, kindCluster, version, kube } = prep;
   const clusterPrepMs = prep.ms;
 
@@ -184,7 +199,7 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
     reporters: [reporter],
   });
   // the suites read this with inject('ordinal') (harness/suite/run-context.ts)
-  vitest.provide('ordinal', { kubeconfig, runId, runDir, kindCluster, fixtureDir: fixture?.dir, keep: Boolean(opts.keep), focus: opts.focus });
+  vitest.provide('ordinal', { kubeconfig, runId, runDir, kindCluster, fixtureDir: fixture?.dir, keep: Boolean(opts.keep), focus: opts.focus, imageRegistry: cfg.imageRegistry });
   let finished: Promise<void> = Promise.resolve();
   const undo = onInterrupt(`delete namespaces of run ${runId}`, async () => {
     // stops the suites' worker also when only ordinal got the signal (SIGTERM from a CI runner)

@@ -16,6 +16,8 @@ export interface RunContext {
   keep: boolean;
   /** only checks whose id matches this regular expression run (`ordinal run --focus`) */
   focus?: string;
+  /** `--image-registry` as given: the nodes pull every `ordinal.local/` image from there */
+  imageRegistry?: string;
 }
 
 /** A suite's totals, reported once per test module. */

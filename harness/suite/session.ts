@@ -7,7 +7,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { PROJECT_ROOT, loadConfig, type Config } from '../config.ts';
 import { InputError } from '../errors.ts';
 import { runContext, type RunContext } from './run-context.ts';
-import { DEFAULT_FIXTURES, loadFixture, statefulSetOf, type Fixture, type SuiteName } from '../fixture/fixture.ts';
+import { DEFAULT_FIXTURES, loadFixture, relocateFixture, statefulSetOf, type Fixture, type SuiteName } from '../fixture/fixture.ts';
 import { applyObjects } from '../kube/apply.ts';
 import { loadKube, type Kube } from '../kube/client.ts';
 import { execInPod, execOk, type ExecResult } from '../kube/exec.ts';
@@ -18,6 +18,7 @@ import { waitForRunning, waitForRunningAndReady } from '../kube/statefulset.ts';
 import { collectDiagnostics } from '../report/collect.ts';
 import { clusterFaults, type ClusterFault, type ClusterSnapshot } from '../diagnose/cluster-faults.ts';
 import { clusterSnapshot } from '../diagnose/cluster-snapshot.ts';
+import { parseImageRegistry, relocate } from '../images/image-registry.ts';
 
 /** A cluster snapshot and the faults the rules find in it. */
 export interface ClusterHealth {
@@ -43,10 +44,15 @@ export class SuiteSession {
     const cfg = loadConfig();
     const dir = ctx.fixtureDir ?? path.join(PROJECT_ROOT, DEFAULT_FIXTURES[suite]);
     if (!existsSync(dir)) throw new InputError(`fixture ${dir} does not exist`, 'pass --fixture DIR');
-    const fixture = loadFixture(dir);
+    const fixture = relocateFixture(loadFixture(dir), ctx.imageRegistry ? parseImageRegistry(ctx.imageRegistry) : undefined);
     const kube = loadKube(ctx.kubeconfig);
     const ns = await createNamespace(kube, `ordinal-${suite}`, ownedLabels(ctx.runId, suite));
     return new SuiteSession(suite, ctx, cfg, kube, fixture, ns);
+  }
+
+  /** An image of ordinal's own (k6, helpers) as this run's nodes pull it (`--image-registry`). */
+  image(ref: string): string {
+    return relocate(ref, this.ctx.imageRegistry ? parseImageRegistry(this.ctx.imageRegistry) : undefined);
   }
 
   get sts(): string {
