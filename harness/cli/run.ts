@@ -3,7 +3,8 @@ import { InputError } from '../errors.ts';
 import { availableSuites, runSuites } from '../run/runner.ts';
 import { parse, list } from './args.ts';
 
-const USAGE = `ordinal run [--suite a,b] [--focus REGEX] [--fixture DIR] [--kubeconfig FILE [--context NAME]] [--image-registry R] [--report-dir DIR] [--keep]
+const USAGE = `ordinal run [--suite a,b] [--focus REGEX] [--skip REGEX] [--fixture DIR] [--kubeconfig FILE [--context NAME] | --in-cluster]
+            [--image-registry R] [--report-dir DIR] [--e2e-log FILE] [--keep]
 
 Runs the conformance suites and writes junit_01.xml, results.json and the recorded timelines.
 Exits 0 only when every applicable check passed.
@@ -12,14 +13,18 @@ Exits 0 only when every applicable check passed.
                      available: ${availableSuites().join(', ')}
   --focus REGEX      run only the checks whose id matches (e.g. 'kafka/broker-.*'; the deploy
                      step of a suite always runs); the others are left out of the reports
+  --skip REGEX       leave out the checks whose id matches (after --focus)
   --fixture DIR      run on your own fixture (manifests + fixture.yaml, see docs/fixtures.md)
   --kubeconfig FILE  use an existing cluster instead of creating or reusing the kind cluster;
                      ordinal never deletes it, only the namespaces it creates
   --context NAME     kubeconfig context (default: the current one)
+  --in-cluster       use the pod's ServiceAccount (ordinal's runner image; see deploy/rbac.yaml)
   --image-registry R HOST[:PORT][/PREFIX]: the nodes pull every ordinal.local/ image (built-in and
                      your fixtures') from R instead of having them loaded; put them there first
                      with \`ordinal images push --registry R\` (also ORDINAL_IMAGE_REGISTRY)
   --report-dir DIR   where to write reports (default: reports/<run-id>)
+  --e2e-log FILE     also write the conformance image's e2e.log (Ginkgo-style header, one line
+                     per check) for Hydrophone and Sonobuoy
   --keep             keep the namespaces after the run, for inspection
   --name NAME        kind cluster name (default: ordinal)
   --image-source S   auto|official|build for the node image (see \`ordinal cluster --help\`)`;
@@ -28,6 +33,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     suite: { type: 'string' },
     focus: { type: 'string' },
+    skip: { type: 'string' },
+    'in-cluster': { type: 'boolean' },
+    'e2e-log': { type: 'string' },
     fixture: { type: 'string' },
     kubeconfig: { type: 'string' },
     context: { type: 'string' },
@@ -42,13 +50,16 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new InputError(`unexpected argument "${positionals[0]}"`, 'see `ordinal run --help`');
-  if (values.focus !== undefined) {
+  for (const flag of ['focus', 'skip'] as const) {
+    const re = values[flag];
+    if (re === undefined) continue;
     try {
-      new RegExp(values.focus);
+      new RegExp(re);
     } catch (err) {
-      throw new InputError(`--focus "${values.focus}" is not a regular expression (${(err as Error).message})`, "write a JavaScript regular expression over check ids, e.g. --focus 'identity/(pod-names|hostname)'");
+      throw new InputError(`--${flag} "${re}" is not a regular expression (${(err as Error).message})`, `write a JavaScript regular expression over check ids, e.g. --${flag} 'identity/(pod-names|hostname)'`);
     }
   }
+  if (values['in-cluster'] && values.kubeconfig) throw new InputError('--in-cluster and --kubeconfig both name the cluster', 'pass one of them');
   if (values.context && !values.kubeconfig) throw new InputError('--context needs --kubeconfig', 'pass the kubeconfig file that holds the context, e.g. --kubeconfig ~/.kube/config --context NAME');
   const cfg = loadConfig({
     ...(values.name ? { clusterName: values.name } : {}),
@@ -58,6 +69,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const out = await runSuites(cfg, {
     suites: list(values.suite),
     focus: values.focus,
+    skip: values.skip,
+    inCluster: values['in-cluster'],
+    e2eLog: values['e2e-log'],
     fixture: values.fixture,
     kubeconfig: values.kubeconfig,
     context: values.context,

@@ -1,9 +1,13 @@
 // Everything ordinal builds, as a graph of content-addressed artifacts. An artifact's key hashes its
 // recipe script, its extra input files, its pinned inputs and the keys of what it is built from,
 // so an unchanged artifact is never rebuilt and a changed pin rebuilds exactly its dependents.
+import { readFileSync } from 'node:fs';
 import { VERSIONS as V } from './versions.ts';
 
-export const GROUPS = ['cluster', 'web', 'apps', 'registry'] as const;
+/** ordinal's own version (package.json): the runner image's tag */
+export const ORDINAL_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export const GROUPS = ['cluster', 'web', 'apps', 'registry', 'runner'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface Artifact {
@@ -42,6 +46,10 @@ export const JRE_IMAGE = 'ordinal.local/base/jre:17';
 export const ZOOKEEPER_IMAGE = `ordinal.local/zookeeper:${V.zookeeper}`;
 export const KAFKA_IMAGE = `ordinal.local/kafka:${V.kafka}`;
 export const K6_IMAGE = `ordinal.local/k6:${V.k6}`;
+export const NODE_RUNTIME_IMAGE = `ordinal.local/base/node:${V.runnerDebianSuite}`;
+export const RUNNER_IMAGE = `ordinal.local/ordinal:${ORDINAL_VERSION}`;
+/** what the runner image holds of the project (the recipe copies these; their content is the key) */
+const RUNNER_APP_FILES = ['bin', 'harness', 'suites', 'fixtures', 'package.json', 'package-lock.json', 'vitest.config.ts', 'tsconfig.json', 'kind-config.yaml'];
 export const REGISTRY_IMAGE = `ordinal.local/registry:${V.distribution}`;
 
 /** A Java application image: the JRE base, the app's Maven jars, and its scripts from harness/images/apps/<app>. */
@@ -275,6 +283,40 @@ export const ARTIFACTS: readonly Artifact[] = [
     deps: { BASE: 'image/slim', REGISTRY_BIN: 'go/registry' },
     env: { FILES: 'registry', COPIES: 'REGISTRY_BIN/registry:/usr/local/bin/registry FILES/config.yml:/etc/distribution/config.yml', CMD: '["registry","serve","/etc/distribution/config.yml"]' },
     image: REGISTRY_IMAGE,
+  },
+  // ---- ordinal itself, for running inside the cluster (Hydrophone, Sonobuoy, a Job) ----
+  {
+    id: 'go/hydrophone',
+    description: `Hydrophone ${V.hydrophone} (sigs.k8s.io/hydrophone): the conformance client ordinal's tests run its runner image with`,
+    group: 'runner',
+    recipe: 'go-module.sh',
+    env: goModule(`sigs.k8s.io/hydrophone@${V.hydrophone}`, 'sigs.k8s.io/hydrophone', 'hydrophone'),
+  },
+  {
+    id: 'rootfs/node-runtime',
+    description: `Debian ${V.runnerDebianSuite} minbase with Node.js (Debian's nodejs, >= 20.12 as ordinal needs)`,
+    group: 'runner',
+    recipe: 'rootfs.sh',
+    env: { SUITE: V.runnerDebianSuite, VARIANT: 'minbase', PACKAGES: 'nodejs,ca-certificates,tar,gzip,procps' },
+  },
+  {
+    id: 'image/node-runtime',
+    description: `${NODE_RUNTIME_IMAGE}: base image of the runner`,
+    group: 'runner',
+    recipe: 'base-image.sh',
+    deps: { ROOTFS: 'rootfs/node-runtime' },
+    env: {},
+    image: NODE_RUNTIME_IMAGE,
+  },
+  {
+    id: 'image/ordinal',
+    description: `${RUNNER_IMAGE}: ordinal with the conformance-image entrypoint (E2E_FOCUS, E2E_SKIP, E2E_EXTRA_ARGS, /tmp/results, done)`,
+    group: 'runner',
+    recipe: 'runner-image.sh',
+    files: RUNNER_APP_FILES.map((f) => `../../${f}`),
+    deps: { BASE: 'image/node-runtime' },
+    env: { APP_FILES: RUNNER_APP_FILES.join(' ') },
+    image: RUNNER_IMAGE,
   },
 ];
 

@@ -9,7 +9,7 @@ import { ARTIFACTS } from './catalog.ts';
 import { buildArtifacts } from './builder.ts';
 import { imageExists, requireDocker } from './docker.ts';
 import { LOCAL_PREFIX, relocate, splitImage, type ImageRegistry } from './image-registry.ts';
-import { manifestDigest } from './registry-client.ts';
+import { manifestDigest, type ManifestAnswer } from './registry-client.ts';
 
 export interface PushReport {
   image: string;
@@ -55,10 +55,18 @@ export async function pushImages(cfg: Config, registry: ImageRegistry, images: r
  * Before a run creates anything: every image the nodes will pull from `registry` is there. A missing
  * one ends the run with one line; a registry that wants credentials ordinal lacks is named, not failed.
  */
-export async function requireInRegistry(cfg: Config, registry: ImageRegistry, images: readonly string[]): Promise<void> {
+export async function requireInRegistry(cfg: Config, registry: ImageRegistry, images: readonly string[], opts: { inCluster?: boolean } = {}): Promise<void> {
   const missing: string[] = [];
   for (const image of images.filter((i) => i.startsWith(`${registry.name}/`))) {
-    const there = await manifestDigest(registry, image, cfg.timeouts.api);
+    let there: ManifestAnswer;
+    try {
+      there = await manifestDigest(registry, image, cfg.timeouts.api);
+    } catch (err) {
+      // inside a pod, a registry the nodes reach by a node-local name (kind's localhost:5001) is not ours to reach
+      if (!opts.inCluster) throw err;
+      info('run', yellow(`could not check the images in ${registry.name} from this pod (${(err as Error).message}); the nodes' pulls decide`));
+      return;
+    }
     if (there.state === 'missing') missing.push(image);
     if (there.state === 'unverifiable') info('run', yellow(`could not check that ${image} is in ${registry.name} (${there.why}); the nodes' credentials decide`));
   }

@@ -16,6 +16,8 @@ export const VERSIONS = {
   /** v0.0.31-33 are refused or unverifiable by the module proxy here; v0.0.30 verifies */
   localPathProvisioner: 'v0.0.30',
   debianSuite: 'bookworm',
+  /** the runner image's Debian: bookworm's nodejs is 18, ordinal needs >= 20.12; trixie has 20.19 */
+  runnerDebianSuite: 'trixie',
   /** Maven Central: Kafka 3.9.x is the last line with ZooKeeper mode; 3.9.2 uses the ZooKeeper 3.8.4 client */
   kafka: '3.9.2',
   scala: '2.13',
@@ -28,6 +30,8 @@ export const VERSIONS = {
   kafkaGo: 'v0.4.49',
   /** github.com/distribution/distribution/v3: the registry `ordinal registry up` runs */
   distribution: 'v3.1.0',
+  /** sigs.k8s.io/hydrophone: runs ordinal's runner image as a conformance image in the tests */
+  hydrophone: 'v0.8.0',
 } as const;
 
 /** Official images used when a registry is reachable (--image-source official|auto). */

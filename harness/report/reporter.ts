@@ -7,6 +7,7 @@ import { formatMs } from '../errors.ts';
 import { interruption } from '../lifecycle.ts';
 import { dim, green, red, yellow } from '../log.ts';
 import { junitXml } from './junit.ts';
+import type { E2eLog } from './e2e-log.ts';
 import type {} from '../suite/run-context.ts';
 import { checkResult, clusterFaultsOf, runPassed, summarize, timeAccounting, type CheckResult, type RunResults } from './results.ts';
 
@@ -19,6 +20,8 @@ export interface ReporterOptions {
   onResults?: (r: RunResults) => void;
   /** print one line per check (default true) */
   print?: boolean;
+  /** also write the conformance image's e2e.log (`ordinal run --e2e-log`) */
+  e2eLog?: E2eLog;
 }
 
 const suiteOf = (t: TestCase) => path.basename(path.dirname(t.module.moduleId));
@@ -62,9 +65,10 @@ export class OrdinalReporter implements Reporter {
   }
 
   onTestCaseResult(t: TestCase): void {
-    if (this.opts.print === false) return;
     const c = this.toResult(t);
-    process.stderr.write(`${dim(clock())} | ${c.suite.padEnd(10)} | ${formatCheckLine(c)}\n`);
+    const line = `${dim(clock())} | ${c.suite.padEnd(10)} | ${formatCheckLine(c)}`;
+    this.opts.e2eLog?.check(line);
+    if (this.opts.print !== false) process.stderr.write(`${line}\n`);
   }
 
   async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): Promise<void> {
@@ -103,6 +107,7 @@ export class OrdinalReporter implements Reporter {
     await writeFile(path.join(this.opts.runDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     await writeFile(path.join(this.opts.runDir, 'junit_01.xml'), junitXml(results));
     this.opts.onResults?.(results);
+    this.opts.e2eLog?.end(results, runPassed(results));
     if (this.opts.print !== false) {
       const s = results.summary;
       const verdict = interrupted ? yellow('INTERRUPTED') : runPassed(results) ? green('PASS') : red('FAIL');

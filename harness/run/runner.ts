@@ -10,7 +10,7 @@ import { Kind } from '../cluster/kind.ts';
 import { DEFAULT_FIXTURES, KNOWN_SUITES, fixtureImages, loadFixture, relocateFixture, type Fixture, type SuiteName } from '../fixture/fixture.ts';
 import { parseImageRegistry, type ImageRegistry } from '../images/image-registry.ts';
 import { requireInRegistry } from '../images/push.ts';
-import { ARTIFACTS } from '../images/catalog.ts';
+import { ARTIFACTS, RUNNER_IMAGE, SLIM_IMAGE } from '../images/catalog.ts';
 import { buildArtifacts } from '../images/builder.ts';
 import { imageExists, imageLabel } from '../images/docker.ts';
 import { apiMessage, checkReachable, isNotFound, loadKube, type Kube } from '../kube/client.ts';
@@ -20,7 +20,9 @@ import { interruptSignal, onInterrupt } from '../lifecycle.ts';
 import { debug, info, step, yellow } from '../log.ts';
 import { OrdinalReporter } from '../report/reporter.ts';
 import { ensureWritableDir } from '../report/report-dir.ts';
-import type {} from '../suite/run-context.ts';
+import type { RunContext } from '../suite/run-context.ts';
+import { E2eLog } from '../report/e2e-log.ts';
+import { writeInClusterKubeconfig } from '../kube/in-cluster.ts';
 import { runPassed, type RunResults } from '../report/results.ts';
 import { poll, withDeadline } from '../wait/poll.ts';
 
@@ -29,9 +31,12 @@ export function builtinFixtures(suites: readonly SuiteName[]): Fixture[] {
   return [...new Set(suites.map((s) => DEFAULT_FIXTURES[s]))].map((f) => loadFixture(path.join(PROJECT_ROOT, f)));
 }
 
-/** Every image the built-in suites' pods need, plus the `ordinal.local/` images of the given fixtures. */
+/**
+ * Every image a cluster needs to run ordinal: the built-in suites' fixtures and k6, the runner image
+ * and its results sidecar (the slim image, Hydrophone's --busybox-image), plus the given fixtures'.
+ */
 export function suiteImages(extra: readonly Fixture[] = []): string[] {
-  return [...new Set([...builtinFixtures(KNOWN_SUITES), ...extra].flatMap(fixtureImages))];
+  return [...new Set([...[...builtinFixtures(KNOWN_SUITES), ...extra].flatMap(fixtureImages), RUNNER_IMAGE, SLIM_IMAGE])];
 }
 
 export function availableSuites(): SuiteName[] {
@@ -42,6 +47,12 @@ export interface RunOptions {
   suites?: string[];
   /** only checks whose id matches this regular expression */
   focus?: string;
+  /** no check whose id matches this regular expression */
+  skip?: string;
+  /** use the pod's ServiceAccount (ordinal's runner image inside the cluster) */
+  inCluster?: boolean;
+  /** also write the conformance image's e2e.log here (Hydrophone, Sonobuoy) */
+  e2eLog?: string;
   fixture?: string;
   kubeconfig?: string;
   context?: string;
@@ -173,6 +184,19 @@ export async function prepareCluster(cfg: Config, opts: { kubeconfig?: string; c
   return { kube, kubeconfig, kindCluster, version, ms: performance.now() - t0 };
 }
 
+/** How many checks the suites declare for this context (--focus and --skip applied), without running any. */
+async function countChecks(context: RunContext, files: string[]): Promise<number> {
+  const { createVitest } = await import('vitest/node');
+  const v = await createVitest('test', { root: PROJECT_ROOT, config: path.join(PROJECT_ROOT, 'vitest.config.ts'), configLoader: 'runner', project: 'suites', watch: false, reporters: [] });
+  try {
+    v.provide('ordinal', context);
+    const { testModules } = await v.collect(files);
+    return testModules.reduce((n, m) => n + [...m.children.allTests()].length, 0);
+  } finally {
+    await v.close();
+  }
+}
+
 export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutcome> {
   const fixture = opts.fixture ? loadFixture(opts.fixture) : undefined;
   const suites = selectSuites(opts.suites ?? [], fixture);
@@ -182,24 +206,32 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
 
   const registry = cfg.imageRegistry ? parseImageRegistry(cfg.imageRegistry) : undefined;
   const fixtures = (fixture ? [fixture] : builtinFixtures(suites)).map((f) => relocateFixture(f, registry));
+  const e2eLog = opts.e2eLog ? new E2eLog(opts.e2eLog) : undefined;
+  const kubeconfigFile = opts.inCluster ? await writeInClusterKubeconfig(runDir) : opts.kubeconfig;
   // the nodes pull what is in the registry; the rest is loaded into kind nodes, as without a registry
-  if (registry) await requireInRegistry(cfg, registry, fixtures.flatMap(fixtureImages));
-  const prep = await prepareCluster(cfg, { kubeconfig: opts.kubeconfig, context: opts.context, images: loadable(fixtures, registry) });
+  if (registry) await requireInRegistry(cfg, registry, fixtures.flatMap(fixtureImages), { inCluster: opts.inCluster });
+  const prep = await prepareCluster(cfg, { kubeconfig: kubeconfigFile, context: opts.context, images: loadable(fixtures, registry) });
   const { kubeconfig, kindCluster, version, kube } = prep;
   const clusterPrepMs = prep.ms;
 
   let results: RunResults | undefined;
   const { createVitest } = await import('vitest/node');
-  const reporter = new OrdinalReporter({ runId, runDir, cluster: { kubeconfig, server: kube.server, version, kind: kindCluster }, clusterPrepMs, onResults: (r) => (results = r), print: !opts.quiet });
+  const reporter = new OrdinalReporter({ runId, runDir, cluster: { kubeconfig, server: kube.server, version, kind: kindCluster }, clusterPrepMs, onResults: (r) => (results = r), print: !opts.quiet, e2eLog });
   const vitest = await createVitest('test', {
     root: PROJECT_ROOT,
     config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
+    // loads the config without bundling it to a file beside it (the runner image's /opt/ordinal is read-only to its user)
+    configLoader: 'runner',
     project: 'suites',
     watch: false,
     reporters: [reporter],
   });
   // the suites read this with inject('ordinal') (harness/suite/run-context.ts)
-  vitest.provide('ordinal', { kubeconfig, runId, runDir, kindCluster, fixtureDir: fixture?.dir, keep: Boolean(opts.keep), focus: opts.focus, imageRegistry: cfg.imageRegistry });
+  const context: RunContext = { kubeconfig, runId, runDir, kindCluster, fixtureDir: fixture?.dir, keep: Boolean(opts.keep), focus: opts.focus, skip: opts.skip, imageRegistry: cfg.imageRegistry };
+  const files = suites.map((s) => `suites/${s}/${s}.test.ts`);
+  // e2e.log opens with how many checks will run (Hydrophone's progress needs it): count them first
+  if (e2eLog) e2eLog.start(await countChecks(context, files), `${suites.join(', ')} on ${fixture ? `fixture ${fixture.name}` : 'the built-in fixtures'}`);
+  vitest.provide('ordinal', context);
   let finished: Promise<void> = Promise.resolve();
   const undo = onInterrupt(`delete namespaces of run ${runId}`, async () => {
     // stops the suites' worker also when only ordinal got the signal (SIGTERM from a CI runner)
@@ -211,7 +243,7 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
   });
   info('run', `run ${runId}: ${suites.join(', ')} on ${fixture ? `fixture ${fixture.name}` : 'the built-in fixtures'}; reports in ${runDir}`);
   try {
-    const started = vitest.start(suites.map((s) => `suites/${s}/${s}.test.ts`));
+    const started = vitest.start(files);
     finished = started.then(() => undefined, () => undefined);
     await started;
   } catch (err) {

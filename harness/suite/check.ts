@@ -91,8 +91,9 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
   /** checks blocked by a cluster fault: the reason, handed on to the checks that need them */
   const faulted = new Map<string, Blocking>();
   const declared = new Set<string>();
-  const focusText = runContext().focus;
+  const { focus: focusText, skip: skipText } = runContext();
   const focus = focusText ? new RegExp(focusText) : undefined;
+  const skip = skipText ? new RegExp(skipText) : undefined;
   let before: Blocking | undefined;
 
   let waitAtStart = 0;
@@ -131,8 +132,8 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
     }
     if (declared.has(id)) throw new Error(`suite ${name}: check "${id}" is declared twice`);
     declared.add(id);
-    // --focus: a check left out is not declared to vitest at all (and not reported)
-    if (focus && id !== 'deploy' && !focus.test(`${name}/${id}`)) return;
+    // --focus / --skip: a check left out is not declared to vitest at all (and not reported)
+    if (id !== 'deploy' && ((focus && !focus.test(`${name}/${id}`)) || skip?.test(`${name}/${id}`))) return;
     const needs = [...(opts.setup && id !== 'deploy' ? ['deploy'] : []), ...(o.needs ?? [])];
     it(title, async (ctx) => {
       const meta: CheckMeta = {

@@ -16,6 +16,8 @@ export interface RunContext {
   keep: boolean;
   /** only checks whose id matches this regular expression run (`ordinal run --focus`) */
   focus?: string;
+  /** checks whose id matches this regular expression do not run (`ordinal run --skip`, E2E_SKIP) */
+  skip?: string;
   /** `--image-registry` as given: the nodes pull every `ordinal.local/` image from there */
   imageRegistry?: string;
 }
