@@ -3,6 +3,7 @@ import { describeForUser } from '../errors.ts';
 import { clusterCommand } from './cluster.ts';
 import { imagesCommand } from './images.ts';
 import { registryCommand } from './registry.ts';
+import { pluginCommand } from './plugin.ts';
 import { runCommand } from './run.ts';
 import { testCommand } from './test.ts';
 import { benchCommand } from './bench.ts';
@@ -17,6 +18,7 @@ usage: npx ordinal <command> [options]     (each command takes --help)
   cluster up|down|status|kubeconfig                     manage the kind cluster ordinal runs on
   images build|list|push                                build the images ordinal needs from package registries; push them
   registry up|down|status                               a local registry the kind cluster pulls from
+  plugin sonobuoy                                       print a Sonobuoy plugin definition for the runner image
   test [--project unit,integration,suites,controls]     ordinal's own tests (npm test)
   bench [--cold-cluster]                                figures for docs/benchmarks.md
 `;
@@ -24,6 +26,7 @@ usage: npx ordinal <command> [options]     (each command takes --help)
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   images: imagesCommand,
   registry: registryCommand,
+  plugin: pluginCommand,
   cluster: clusterCommand,
   run: runCommand,
   test: testCommand,
