@@ -4,6 +4,7 @@ import { clusterCommand } from './cluster.ts';
 import { imagesCommand } from './images.ts';
 import { registryCommand } from './registry.ts';
 import { pluginCommand } from './plugin.ts';
+import { diagnoseCommand } from './diagnose.ts';
 import { runCommand } from './run.ts';
 import { testCommand } from './test.ts';
 import { benchCommand } from './bench.ts';
@@ -19,6 +20,7 @@ usage: npx ordinal <command> [options]     (each command takes --help)
   images build|list|push                                build the images ordinal needs from package registries; push them
   registry up|down|status                               a local registry the kind cluster pulls from
   plugin sonobuoy                                       print a Sonobuoy plugin definition for the runner image
+  diagnose [-n NS] [STATEFULSET] [--all-namespaces]     read-only diagnosis of live StatefulSets
   test [--project unit,integration,suites,controls]     ordinal's own tests (npm test)
   bench [--cold-cluster]                                figures for docs/benchmarks.md
 `;
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   images: imagesCommand,
   registry: registryCommand,
   plugin: pluginCommand,
+  diagnose: diagnoseCommand,
   cluster: clusterCommand,
   run: runCommand,
   test: testCommand,
