@@ -16,3 +16,13 @@ export function parse<O extends Options>(argv: string[], options: O, usage: stri
 export function list(value: string | undefined): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
+
+/** Checks that a --focus/--skip value is a JavaScript regular expression; one line of cause and fix if not. */
+export function requireRegExp(flag: string, value: string | undefined): void {
+  if (value === undefined) return;
+  try {
+    new RegExp(value);
+  } catch (err) {
+    throw new InputError(`--${flag} "${value}" is not a regular expression (${(err as Error).message})`, `write a JavaScript regular expression over check ids, e.g. --${flag} 'identity/(pod-names|hostname)'`);
+  }
+}

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { InputError } from '../errors.ts';
 import { RUNNER_IMAGE } from '../images/catalog.ts';
 import { parseImageRegistry, relocate } from '../images/image-registry.ts';
-import { parse } from './args.ts';
+import { parse, requireRegExp } from './args.ts';
 
 /** Where Sonobuoy's worker sidecar looks for the done file and the results it names. */
 export const SONOBUOY_RESULTS_DIR = '/tmp/sonobuoy/results';
@@ -78,13 +78,8 @@ export async function pluginCommand(argv: string[]): Promise<number> {
   if (sub !== 'sonobuoy') throw new InputError(`unknown plugin format "${sub}"`, 'use `ordinal plugin sonobuoy`');
   if (positionals.length) throw new InputError(`unexpected argument "${positionals[0]}"`, 'see `ordinal plugin --help`');
   if (values.image && values['image-registry']) throw new InputError('--image and --image-registry both name the image', 'pass one of them');
-  for (const flag of ['focus', 'skip'] as const) {
-    try {
-      if (values[flag] !== undefined) new RegExp(values[flag]);
-    } catch (err) {
-      throw new InputError(`--${flag} "${values[flag]}" is not a regular expression (${(err as Error).message})`, `e.g. --${flag} 'zookeeper/.*'`);
-    }
-  }
+  requireRegExp('focus', values.focus);
+  requireRegExp('skip', values.skip);
   const registry = values['image-registry'] ? parseImageRegistry(values['image-registry']) : undefined;
   const extra = [values['extra-args'], registry ? `--image-registry ${registry.name}` : undefined].filter(Boolean).join(' ');
   process.stdout.write(stringify(sonobuoyPlugin({

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { InputError } from '../errors.ts';
 import { availableSuites, runSuites } from '../run/runner.ts';
-import { parse, list } from './args.ts';
+import { parse, list, requireRegExp } from './args.ts';
 
 const USAGE = `ordinal run [--suite a,b] [--focus REGEX] [--skip REGEX] [--fixture DIR] [--kubeconfig FILE [--context NAME] | --in-cluster]
             [--image-registry R] [--report-dir DIR] [--e2e-log FILE] [--keep]
@@ -50,15 +50,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new InputError(`unexpected argument "${positionals[0]}"`, 'see `ordinal run --help`');
-  for (const flag of ['focus', 'skip'] as const) {
-    const re = values[flag];
-    if (re === undefined) continue;
-    try {
-      new RegExp(re);
-    } catch (err) {
-      throw new InputError(`--${flag} "${re}" is not a regular expression (${(err as Error).message})`, `write a JavaScript regular expression over check ids, e.g. --${flag} 'identity/(pod-names|hostname)'`);
-    }
-  }
+  requireRegExp('focus', values.focus);
+  requireRegExp('skip', values.skip);
   if (values['in-cluster'] && values.kubeconfig) throw new InputError('--in-cluster and --kubeconfig both name the cluster', 'pass one of them');
   if (values.context && !values.kubeconfig) throw new InputError('--context needs --kubeconfig', 'pass the kubeconfig file that holds the context, e.g. --kubeconfig ~/.kube/config --context NAME');
   const cfg = loadConfig({

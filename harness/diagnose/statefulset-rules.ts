@@ -137,7 +137,13 @@ function podsReady(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet, zkRefusals: Refu
           : `read the previous container log (kubectl logs -n ${ns} ${pod} -c ${crash.name} --previous) and fix what makes it exit`,
       });
     } else if (pull) {
-      out.push({ rule: 'pods-ready', severity: 'error', object: o, message: `${pod} cannot pull image ${pull.image}: ${pull.state!.waiting!.reason}`, evidence: [`containerStatuses[${pull.name}].state.waiting: ${pull.state!.waiting!.reason}: ${pull.state!.waiting!.message ?? ''}`.trim()], fix: `push ${pull.image} to a registry the nodes reach, or fix the image name` });
+      const why = pull.state!.waiting!.message ?? '';
+      // whose fault: the name (nothing there), the pull credentials, or the nodes' way to the registry
+      const cause = /not found|manifest unknown|NotFound/i.test(why) ? 'the registry has no such image'
+        : /unauthorized|authentication required|denied/i.test(why) ? 'the registry refuses the nodes\' credentials'
+          : /no such host|dial tcp|connection refused|i\/o timeout|TLS|x509|server gave HTTP response/i.test(why) ? 'the nodes cannot reach the registry (a fault of the cluster\'s network or registry, not of the StatefulSet)'
+            : undefined;
+      out.push({ rule: 'pods-ready', severity: 'error', object: o, message: `${pod} cannot pull image ${pull.image}: ${pull.state!.waiting!.reason}${cause ? `; ${cause}` : ''}`, evidence: [`containerStatuses[${pull.name}].state.waiting: ${pull.state!.waiting!.reason}: ${why}`.trim()], fix: cause?.startsWith('the nodes cannot reach') ? 'fix the nodes\' access to the registry (DNS, proxy, TLS trust, containerd mirror configuration)' : cause?.startsWith('the registry refuses') ? 'give the pods an imagePullSecret (or the nodes credentials) for the registry' : `push ${pull.image} to a registry the nodes reach (ordinal images push --registry R for ordinal's own), or fix the image name` });
     } else if (unscheduled || p.status?.phase === 'Pending') {
       const sched = events.filter((e) => e.reason === 'FailedScheduling').at(-1);
       const why = unscheduled?.message ?? sched?.message ?? 'no scheduling decision yet';
