@@ -93,8 +93,10 @@ export interface Config {
   /** content-addressed build cache (Go binaries, rootfs tarballs, logs) */
   cacheDir: string;
   imageSource: ImageSource;
-  debianMirror: string;
-  goProxy: string;
+  /** unset: the host's apt sources (harness/images/sources.ts) */
+  debianMirror?: string;
+  /** unset: `go env GOPROXY` */
+  goProxy?: string;
   /** `--image-registry` / ORDINAL_IMAGE_REGISTRY as given (validated): where the nodes pull `ordinal.local/` images from */
   imageRegistry?: string;
   timeouts: Readonly<Record<TimeoutKind, number>>;
@@ -165,8 +167,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     toolsDir: path.resolve(str('toolsDir', path.join(PROJECT_ROOT, '.tools'))),
     cacheDir: path.resolve(str('cacheDir', path.join(env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'ordinal'))),
     imageSource: imageSource as ImageSource,
-    debianMirror: str('debianMirror', 'http://deb.debian.org/debian'),
-    goProxy: str('goProxy', env.GOPROXY?.split(',')[0] || 'https://proxy.golang.org'),
+    ...(str('debianMirror', '') ? { debianMirror: str('debianMirror', '') } : {}),
+    ...(str('goProxy', '') ? { goProxy: str('goProxy', '') } : {}),
     ...(imageRegistry ? { imageRegistry } : {}),
     timeouts: Object.freeze(timeouts),
     debug: overrides.debug ?? Boolean(env.ORDINAL_DEBUG),
@@ -182,8 +184,8 @@ export const ENV_DOC: Array<[string, string, string]> = [
   ['ORDINAL_CACHE_DIR', '$XDG_CACHE_HOME/ordinal or ~/.cache/ordinal', 'content-addressed build cache (Go binaries, rootfs tarballs, jars, build logs)'],
   ['ORDINAL_STATE_DIR', '.ordinal', 'kubeconfig files of clusters ordinal created'],
   ['ORDINAL_TOOLS_DIR', '.tools', 'project-local binaries (kind)'],
-  ['ORDINAL_DEBIAN_MIRROR', 'http://deb.debian.org/debian', 'Debian mirror for debootstrap'],
-  ['ORDINAL_GOPROXY', '$GOPROXY or https://proxy.golang.org', 'Go module proxy (one URL)'],
+  ['ORDINAL_DEBIAN_MIRROR', "the host's apt sources", 'Debian mirror for debootstrap'],
+  ['ORDINAL_GOPROXY', '`go env GOPROXY`', 'Go module proxy list for the Go builds'],
   ['ORDINAL_IMAGE_REGISTRY', 'unset', 'same as `--image-registry`: the nodes pull every `ordinal.local/` image from this registry'],
   ['ORDINAL_TIMEOUT_<KIND>', 'see harness/config.ts', 'override one wait bound, e.g. ORDINAL_TIMEOUT_POD_READY=5m'],
   ['ORDINAL_KEEP', 'unset', '`1` keeps namespaces after a run, for inspection'],

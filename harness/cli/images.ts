@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { InputError, formatMs } from '../errors.ts';
-import { ARTIFACTS, GROUPS, type Group } from '../images/catalog.ts';
+import { ARTIFACTS, GROUPS, closure, type Group } from '../images/catalog.ts';
+import { resolveSources, sourceOf } from '../images/sources.ts';
 import { buildArtifacts, computeKeys, isBuilt, installTool } from '../images/builder.ts';
 import { requireDocker } from '../images/docker.ts';
 import { parse, list } from './args.ts';
@@ -9,7 +10,7 @@ import { parseImageRegistry } from '../images/image-registry.ts';
 import { pushImages } from '../images/push.ts';
 import { suiteImages } from '../run/runner.ts';
 
-const USAGE = `ordinal images build [--group cluster,web,apps] [--only ID,...] [--force] [--jobs N]
+const USAGE = `ordinal images build [--group cluster,web,apps,registry,runner] [--only ID,...] [--force] [--jobs N] [--print-sources]
 ordinal images list
 ordinal images push --registry HOST[:PORT][/PREFIX] [--fixture DIR]
 
@@ -20,6 +21,10 @@ ordinal images push --registry HOST[:PORT][/PREFIX] [--fixture DIR]
             --only    artifact ids (see \`images list\`) and what they depend on
             --force   rebuild even when cached
             --jobs    artifacts built at once (default 2)
+            --print-sources  build nothing; show where each artifact downloads from: Debian
+                      from the host's apt sources (or ORDINAL_DEBIAN_MIRROR), Go modules from
+                      \`go env GOPROXY\` (or ORDINAL_GOPROXY), Maven through your settings.xml
+                      mirrors, npm through its config. Cache keys do not include these addresses.
   list    every artifact, its content key and whether it is built
   push    pushes every image the suites need (the built-in fixtures', k6; with --fixture, also
           that fixture's ordinal.local/ images), building what is missing, to the registry, as
@@ -32,7 +37,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   // `ordinal images --help` asks for help, not for a subcommand named --help
   const sub = first === '--help' || first === '-h' ? 'help' : first;
-  const { values } = parse(rest, { group: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, jobs: { type: 'string' }, 'image-source': { type: 'string' }, registry: { type: 'string' }, fixture: { type: 'string' } }, 'ordinal images --help');
+  const { values } = parse(rest, { group: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, 'print-sources': { type: 'boolean' }, jobs: { type: 'string' }, 'image-source': { type: 'string' }, registry: { type: 'string' }, fixture: { type: 'string' } }, 'ordinal images --help');
   if (values.help || !sub || sub === 'help') {
     console.log(USAGE);
     return sub ? 0 : 2;
@@ -43,6 +48,15 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     for (const g of groups) if (!(GROUPS as readonly string[]).includes(g)) throw new InputError(`unknown group "${g}"`, `use ${GROUPS.join(', ')}`);
     const only = list(values.only);
     for (const id of only) if (!ARTIFACTS.some((a) => a.id === id)) throw new InputError(`unknown artifact "${id}"`, 'see `ordinal images list` for ids');
+    if (values['print-sources']) {
+      const sources = await resolveSources(cfg);
+      const ids = only.length ? closure(only) : closure(ARTIFACTS.filter((a) => (groups.length ? groups : GROUPS).includes(a.group)).map((a) => a.id));
+      for (const a of ids) {
+        const src = sourceOf(a, sources);
+        console.log(`${a.id.padEnd(26)} ${src ? `${src.value}  (${src.from})` : 'from the artifacts above (no download)'}`);
+      }
+      return 0;
+    }
     const jobs = values.jobs === undefined ? 2 : Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs must be a whole number of at least 1, got "${values.jobs}"`, 'e.g. --jobs 2');
     const t0 = performance.now();

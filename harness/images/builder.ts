@@ -10,6 +10,7 @@ import { BuildError, CommandError, OrdinalError, errorTail, formatMs, shellQuote
 import { dim, green, info, red } from '../log.ts';
 import { run } from '../proc/command.ts';
 import { checkBuildTools } from './build-tools.ts';
+import { requireDebian, resolveSources } from './sources.ts';
 import { ARTIFACTS, GROUPS, artifact, closure, type Artifact, type Group } from './catalog.ts';
 import { OFFICIAL_IMAGES } from './versions.ts';
 import { requireDocker, imageLabel, imageExists } from './docker.ts';
@@ -113,6 +114,7 @@ export async function buildArtifacts(cfg: Config, opts: BuildOptions = {}): Prom
 }
 
 async function buildOne(cfg: Config, a: Artifact, keys: Map<string, string>): Promise<number> {
+  const sources = await resolveSources(cfg);
   const key = keys.get(a.id)!;
   const t0 = performance.now();
   const logDir = path.join(cfg.cacheDir, 'logs');
@@ -132,8 +134,8 @@ async function buildOne(cfg: Config, a: Artifact, keys: Map<string, string>): Pr
     WORK: work,
     CACHE: cfg.cacheDir,
     KEY: key,
-    MIRROR: cfg.debianMirror,
-    GOPROXY: cfg.goProxy,
+    ...(a.recipe === 'rootfs.sh' ? { MIRROR: requireDebian(sources) } : {}),
+    GOPROXY: sources.go.value,
     ...(a.image ? { TAG: a.image } : {}),
   };
   for (const [k, v] of Object.entries(a.env)) env[k] = (a.files ?? []).includes(v) ? path.join(IMAGES_DIR, v) : v;

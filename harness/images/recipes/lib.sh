@@ -6,7 +6,7 @@
 set -euo pipefail
 export DOCKER_BUILDKIT=0          # the legacy builder never pulls a base image it already has
 export GOTOOLCHAIN=local CGO_ENABLED="${CGO_ENABLED:-0}" GOFLAGS=-mod=mod
-export GOPROXY="${GOPROXY:-https://proxy.golang.org}"
+export GOPROXY="${GOPROXY:-}"   # from `go env GOPROXY` or ORDINAL_GOPROXY (builder.ts); empty: go's own
 step() { printf '==> %s\n' "$*"; }
 need() { for v in "$@"; do [ -n "${!v:-}" ] || { echo "recipe input $v is not set" >&2; exit 2; }; done; }
 # go_wrapper DIR MODULE@VERSION: a throwaway module that requires MODULE@VERSION, so that
