@@ -54,6 +54,8 @@ export const DEFAULT_TIMEOUTS = {
   logCollect: '5s',
   /** a claim Pending this long on a StorageClass that exists counts as a provisioner fault (harness/diagnose) */
   provisioning: '30s',
+  /** `ordinal diagnose`: a pod unready or Pending, or a claim Pending, this long is stuck (an error, not a warning) */
+  stuck: '60s',
   /** a cluster fault seen before a suite deploys must last this long to block the suite (a node just restarted settles) */
   clusterSettle: '15s',
   /** one image build step (a cold Kubernetes build takes ~15m on 2 cores) */

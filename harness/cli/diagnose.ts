@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../config.ts';
 import { InputError } from '../errors.ts';
 import { checkReachable, loadKube } from '../kube/client.ts';
 import { findStatefulSets, liveSnapshot } from '../diagnose/live-snapshot.ts';
@@ -36,6 +37,7 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length > 1) throw new InputError(`diagnose takes one StatefulSet name, got ${positionals.length}: ${positionals.join(' ')}`, 'name one, or none for all in the namespace');
   if (values.namespace && values['all-namespaces']) throw new InputError('-n and --all-namespaces both choose where to look', 'pass one of them');
+  const cfg = loadConfig();
   const kubeconfig = path.resolve(values.kubeconfig ?? process.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(homedir(), '.kube', 'config'));
   const kube = loadKube(kubeconfig, values.context);
   await checkReachable(kube);
@@ -44,7 +46,7 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
   const results: Diagnosed[] = [];
   for (const ns of [...new Set(found.map((s) => s.metadata!.namespace!))]) {
     const here = found.filter((s) => s.metadata!.namespace === ns);
-    const findings = diagnose(await liveSnapshot(kube, ns, here));
+    const findings = diagnose(await liveSnapshot(kube, ns, here), { stuckMs: cfg.timeouts.stuck });
     for (const s of here) {
       const mine = findings.filter((f) => f.statefulSet === s.metadata!.name);
       results.push({ statefulSet: `${ns}/${s.metadata!.name}`, findings: mine });

@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagnose, kafkaSettings, maxClientCnxns, type DiagnoseSnapshot } from './statefulset-rules.ts';
+import { diagnose as judge, kafkaSettings, maxClientCnxns, type DiagnoseSnapshot } from './statefulset-rules.ts';
+
+const diagnose = (s: DiagnoseSnapshot) => judge(s, { stuckMs: 60_000 });
 
 const load = (name: string): DiagnoseSnapshot => JSON.parse(readFileSync(path.join(import.meta.dirname, 'testdata', `${name}.json`), 'utf8')) as DiagnoseSnapshot;
 const errors = (s: DiagnoseSnapshot) => diagnose(s).filter((f) => f.severity === 'error');

@@ -41,8 +41,10 @@ export const RULES = [
   'disruption-budget', 'zookeeper-connection-limit', 'zookeeper-myid', 'kafka-durability',
 ] as const;
 
-/** A Running pod unready for longer than this is an error, not a pod that is still starting. */
-export const UNREADY_ERROR_MS = 60_000;
+export interface DiagnoseOptions {
+  /** a pod unready or Pending, or a claim Pending, this long is stuck (an error); younger, a warning (timeout table: stuck) */
+  stuckMs: number;
+}
 export type Rule = (typeof RULES)[number];
 
 type App = 'zookeeper' | 'kafka' | undefined;
@@ -110,7 +112,7 @@ function governingService(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet): Finding[
   return out;
 }
 
-function podsReady(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet, zkRefusals: Refusal[]): Finding[] {
+function podsReady(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet, zkRefusals: Refusal[], stuckMs: number): Finding[] {
   const ns = s.namespace;
   const out: Finding[] = [];
   for (const p of podsOf(s, sts)) {
@@ -148,7 +150,7 @@ function podsReady(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet, zkRefusals: Refu
       const sched = events.filter((e) => e.reason === 'FailedScheduling').at(-1);
       const why = unscheduled?.message ?? sched?.message ?? 'no scheduling decision yet';
       const volumeAffinity = /volume node affinity conflict/i.test(why);
-      const young = !sched && ageMs(s, p.metadata?.creationTimestamp) <= UNREADY_ERROR_MS;
+      const young = !sched && ageMs(s, p.metadata?.creationTimestamp) <= stuckMs;
       out.push({
         rule: 'pods-ready', severity: young ? 'warning' : 'error', object: o,
         message: `${pod} is Pending${young ? ` (created ${Math.round(ageMs(s, p.metadata?.creationTimestamp) / 1000)}s ago)` : ''}: ${why}`,
@@ -165,7 +167,7 @@ function podsReady(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet, zkRefusals: Refu
         continue;
       }
       const forMs = ageMs(s, p.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime);
-      out.push({ rule: 'pods-ready', severity: forMs > UNREADY_ERROR_MS ? 'error' : 'warning', object: o, message: `${pod} is ${p.status?.phase} and not Ready${forMs > 0 ? ` for ${Math.round(forMs / 1000)}s` : ''}${probe ? `; last readiness probe failure: "${probe.message}"` : ''}`, evidence: [...(probe ? [`event Unhealthy: ${probe.message}`] : []), ...statuses.map((c) => `container ${c.name}: ready=${c.ready} restarts=${c.restartCount}`)], fix: 'fix what the readiness probe reports, or the probe itself' });
+      out.push({ rule: 'pods-ready', severity: forMs > stuckMs ? 'error' : 'warning', object: o, message: `${pod} is ${p.status?.phase} and not Ready${forMs > 0 ? ` for ${Math.round(forMs / 1000)}s` : ''}${probe ? `; last readiness probe failure: "${probe.message}"` : ''}`, evidence: [...(probe ? [`event Unhealthy: ${probe.message}`] : []), ...statuses.map((c) => `container ${c.name}: ready=${c.ready} restarts=${c.restartCount}`)], fix: 'fix what the readiness probe reports, or the probe itself' });
     }
   }
   return out;
@@ -192,7 +194,7 @@ function rollout(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet): Finding[] {
   return out;
 }
 
-function claims(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet): Finding[] {
+function claims(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet, stuckMs: number): Finding[] {
   const ns = s.namespace;
   const name = sts.metadata!.name!;
   const out: Finding[] = [];
@@ -209,7 +211,7 @@ function claims(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet): Finding[] {
       const phase = c.status?.phase;
       if (phase === 'Pending' || phase === 'Lost') {
         const ev = eventsOf(s, 'PersistentVolumeClaim', claim).at(-1);
-        const young = phase === 'Pending' && ageMs(s, c.metadata?.creationTimestamp) <= UNREADY_ERROR_MS;
+        const young = phase === 'Pending' && ageMs(s, c.metadata?.creationTimestamp) <= stuckMs;
         out.push({ rule: 'claims', severity: young ? 'warning' : 'error', object: ref('PersistentVolumeClaim', ns, claim), message: `claim ${claim} is ${phase}${young ? ` (created ${Math.round(ageMs(s, c.metadata?.creationTimestamp) / 1000)}s ago)` : ''}${ev ? `: ${ev.reason}: ${ev.message}` : ''}`, evidence: [`status.phase: ${phase}`, `storageClassName: ${c.spec?.storageClassName ?? '(default)'}`, ...(ev ? [`event ${ev.reason}: ${ev.message}`] : [])], fix: phase === 'Lost' ? `its PersistentVolume ${c.spec?.volumeName} is gone: restore it from backup, or delete the claim and the pod to start ${name}-${i} empty` : 'check that the StorageClass exists and its provisioner runs (kubectl get storageclass; its provisioner\'s logs)' });
       }
     }
@@ -386,12 +388,12 @@ function kafkaDurability(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet): Finding[]
 }
 
 /** Every finding for every StatefulSet in the snapshot, errors first within each StatefulSet. */
-export function diagnose(s: DiagnoseSnapshot): Finding[] {
+export function diagnose(s: DiagnoseSnapshot, opts: DiagnoseOptions): Finding[] {
   const zk = s.statefulSets.filter((x) => appOf(x) === 'zookeeper').flatMap((x) => zookeeperRefusals(s, x));
   const out: Finding[] = [];
   for (const sts of s.statefulSets) {
     const f = [
-      ...governingService(s, sts), ...podsReady(s, sts, zk), ...rollout(s, sts), ...claims(s, sts), ...dataOnEmptyDir(s, sts),
+      ...governingService(s, sts), ...podsReady(s, sts, zk, opts.stuckMs), ...rollout(s, sts), ...claims(s, sts, opts.stuckMs), ...dataOnEmptyDir(s, sts),
       ...retention(s, sts), ...disruptionBudget(s, sts), ...zookeeperConnectionLimit(s, sts), ...zookeeperMyid(s, sts), ...kafkaDurability(s, sts),
     ];
     const mine = f.map((x) => ({ ...x, statefulSet: sts.metadata!.name! }));
