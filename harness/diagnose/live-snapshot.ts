@@ -9,6 +9,8 @@ import type { Kube } from '../kube/client.ts';
 import { appOf, type DiagnoseSnapshot } from './statefulset-rules.ts';
 
 const LOG_LINES = 200;
+/** how much of a Kafka broker's log, from its start, holds the config it prints ("KafkaConfig values:") */
+const HEAD_BYTES = 256 * 1024;
 
 async function read<T>(kube: Kube, verb: string, resource: string, ns: string | undefined, call: () => Promise<T>): Promise<T> {
   try {
@@ -76,13 +78,20 @@ export async function liveSnapshot(kube: Kube, namespace: string, statefulSets: 
   const owned = (p: k8s.V1Pod, s: k8s.V1StatefulSet) => p.metadata?.ownerReferences?.some((o) => o.kind === 'StatefulSet' && o.name === s.metadata?.name);
   for (const s of statefulSets) {
     const zk = appOf(s) === 'zookeeper';
+    const kafka = appOf(s) === 'kafka';
     for (const p of pods.items.filter((x) => owned(x, s))) {
       for (const c of p.status?.containerStatuses ?? []) {
         const crashing = c.state?.waiting?.reason === 'CrashLoopBackOff' || (c.restartCount > 0 && !c.ready);
-        const want: Array<[string, boolean]> = [...(crashing ? [[`${p.metadata!.name}/${c.name}/previous`, true] as [string, boolean]] : []), ...(zk && c.state?.running ? [[`${p.metadata!.name}/${c.name}`, false] as [string, boolean]] : [])];
-        for (const [key, previous] of want) {
+        // the previous container of a restarting pod (its tail); ZooKeeper's log (its tail: refusals);
+        // a Kafka broker's log from its start (its head: the effective config it printed)
+        const want: Array<[string, Record<string, unknown>]> = [
+          ...(crashing ? [[`${p.metadata!.name}/${c.name}/previous`, { previous: true, tailLines: LOG_LINES }] as [string, Record<string, unknown>]] : []),
+          ...(zk && c.state?.running ? [[`${p.metadata!.name}/${c.name}`, { tailLines: LOG_LINES * 5 }] as [string, Record<string, unknown>]] : []),
+          ...(kafka && c.state?.running ? [[`${p.metadata!.name}/${c.name}/head`, { limitBytes: HEAD_BYTES }] as [string, Record<string, unknown>]] : []),
+        ];
+        for (const [key, opts] of want) {
           try {
-            logs[key] = await kube.core.readNamespacedPodLog({ name: p.metadata!.name!, namespace: ns, container: c.name, previous, tailLines: zk && !previous ? LOG_LINES * 5 : LOG_LINES });
+            logs[key] = await kube.core.readNamespacedPodLog({ name: p.metadata!.name!, namespace: ns, container: c.name, ...opts });
           } catch (err) {
             if (apiAnswer(err).status === 403) await read(kube, 'get', 'pods/log', ns, () => Promise.reject(err));
             // a previous container that is gone, or a log not there yet: no log, no evidence from it

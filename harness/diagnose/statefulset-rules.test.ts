@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagnose as judge, kafkaSettings, maxClientCnxns, type DiagnoseSnapshot } from './statefulset-rules.ts';
+import { diagnose as judge, kafkaSettings, kafkaStartConfig, maxClientCnxns, type DiagnoseSnapshot } from './statefulset-rules.ts';
 
 const diagnose = (s: DiagnoseSnapshot) => judge(s, { stuckMs: 60_000 });
 
@@ -95,5 +95,19 @@ describe('variations', () => {
     const f = errors(s);
     expect(f.find((x) => x.rule === 'pods-ready')!.fix).toMatch(/bound to a node the pod cannot run on/);
     expect(f.find((x) => x.rule === 'claims')!.message).toMatch(/claim data-kafka-1 is Lost/);
+  });
+
+  it("a broker's identity from the config it printed at start: id off its ordinal, a listener on the pod IP, a shared id", () => {
+    const config = (id: number, adv: string) => `[2026-12-01 14:00:00,000] INFO KafkaConfig values: \n\tadvertised.listeners = ${adv}\n\tauto.create.topics.enable = true\n\tbroker.id = ${id}\n\tbroker.id.generation.enable = true\n`;
+    expect(kafkaStartConfig(config(2, 'PLAINTEXT://kafka-2.kafka-hs.ns.svc.cluster.local:9092'))).toEqual({ brokerId: 2, advertised: 'PLAINTEXT://kafka-2.kafka-hs.ns.svc.cluster.local:9092' });
+    const withLogs = (logs: Record<string, string>) => ({ ...healthy(), logs });
+    const good = Object.fromEntries([0, 1, 2].map((i) => [`kafka-${i}/kafka/head`, config(i, `PLAINTEXT://kafka-${i}.kafka-hs.ns.svc.cluster.local:9092`)]));
+    expect(diagnose(withLogs(good)).filter((f) => f.rule === 'kafka-identity')).toEqual([]);
+    const offByOne = Object.fromEntries([0, 1, 2].map((i) => [`kafka-${i}/kafka/head`, config(i + 1, `PLAINTEXT://kafka-${i}.kafka-hs.ns.svc.cluster.local:9092`)]));
+    expect(diagnose(withLogs(offByOne)).filter((f) => f.rule === 'kafka-identity').map((f) => f.message)).toEqual([0, 1, 2].map((i) => expect.stringMatching(new RegExp(`^kafka-${i} runs as broker id ${i + 1}, not its ordinal ${i}`))));
+    const ip = { ...good, 'kafka-1/kafka/head': config(1, 'PLAINTEXT://10.244.2.7:9092') };
+    expect(errors(withLogs(ip)).map((f) => f.message)).toEqual([expect.stringMatching(/^kafka-1 advertises PLAINTEXT:\/\/10\.244\.2\.7:9092, an IP address/)]);
+    const shared = { ...good, 'kafka-2/kafka/head': config(1, 'PLAINTEXT://kafka-2.kafka-hs.ns.svc.cluster.local:9092') };
+    expect(errors(withLogs(shared)).map((f) => f.message)).toEqual([expect.stringMatching(/kafka-1 and kafka-2 all run as broker id 1/)]);
   });
 });

@@ -38,7 +38,7 @@ export interface DiagnoseSnapshot {
 /** Every rule, in the order findings are listed; each is one testcase of the JUnit report. */
 export const RULES = [
   'governing-service', 'pods-ready', 'rollout', 'claims', 'data-on-emptydir', 'retention',
-  'disruption-budget', 'zookeeper-connection-limit', 'zookeeper-myid', 'kafka-durability',
+  'disruption-budget', 'zookeeper-connection-limit', 'zookeeper-myid', 'kafka-durability', 'kafka-identity',
 ] as const;
 
 export interface DiagnoseOptions {
@@ -387,6 +387,42 @@ function kafkaDurability(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet): Finding[]
   return out;
 }
 
+/** broker.id and advertised.listeners as the broker printed them at start (its "KafkaConfig values:" dump). */
+export function kafkaStartConfig(log: string): { brokerId?: number; advertised?: string } {
+  const id = /^\s*broker\.id\s*=\s*(-?\d+)\s*$/m.exec(log)?.[1];
+  const adv = /^\s*advertised\.listeners\s*=\s*(\S+)\s*$/m.exec(log)?.[1];
+  return { ...(id !== undefined ? { brokerId: Number(id) } : {}), ...(adv ? { advertised: adv } : {}) };
+}
+
+function kafkaIdentity(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet): Finding[] {
+  if (appOf(sts) !== 'kafka') return [];
+  const name = sts.metadata!.name!;
+  const out: Finding[] = [];
+  const ids = new Map<number, string[]>();
+  for (const p of podsOf(s, sts)) {
+    const pod = p.metadata!.name!;
+    const head = Object.entries(s.logs).find(([k]) => k.startsWith(`${pod}/`) && k.endsWith('/head'))?.[1];
+    if (!head) continue;
+    const { brokerId, advertised } = kafkaStartConfig(head);
+    const ordinal = ordinalOf(pod, name);
+    const o = ref('Pod', s.namespace, pod);
+    if (brokerId !== undefined) {
+      ids.set(brokerId, [...(ids.get(brokerId) ?? []), pod]);
+      if (brokerId !== ordinal) out.push({ rule: 'kafka-identity', severity: 'warning', object: o, message: `${pod} runs as broker id ${brokerId}, not its ordinal ${ordinal}: ids and pods drift apart when the StatefulSet is scaled or re-created`, evidence: [`${pod} log: broker.id = ${brokerId}`], fix: 'derive broker.id from the ordinal (the hostname\'s -N suffix)' });
+    }
+    for (const l of (advertised ?? '').split(',').filter(Boolean)) {
+      const host = /^[A-Z_]+:\/\/\[?([^\]]*?)\]?:\d+$/i.exec(l)?.[1];
+      if (host && (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':'))) {
+        out.push({ rule: 'kafka-identity', severity: 'error', object: o, message: `${pod} advertises ${l}, an IP address: after the pod is rescheduled on a new IP, clients and other brokers keep the old one`, evidence: [`${pod} log: advertised.listeners = ${advertised}`], fix: `advertise the pod's stable DNS name (${pod}.${sts.spec?.serviceName ?? '<service>'}.${s.namespace}.svc)` });
+      }
+    }
+  }
+  for (const [id, pods] of ids) {
+    if (pods.length > 1) out.push({ rule: 'kafka-identity', severity: 'error', object: ref('StatefulSet', s.namespace, name), message: `${pods.join(' and ')} all run as broker id ${id}: only one of them can be registered`, evidence: pods.map((p) => `${p} log: broker.id = ${id}`), fix: 'derive broker.id from the ordinal' });
+  }
+  return out;
+}
+
 /** Every finding for every StatefulSet in the snapshot, errors first within each StatefulSet. */
 export function diagnose(s: DiagnoseSnapshot, opts: DiagnoseOptions): Finding[] {
   const zk = s.statefulSets.filter((x) => appOf(x) === 'zookeeper').flatMap((x) => zookeeperRefusals(s, x));
@@ -394,7 +430,7 @@ export function diagnose(s: DiagnoseSnapshot, opts: DiagnoseOptions): Finding[] 
   for (const sts of s.statefulSets) {
     const f = [
       ...governingService(s, sts), ...podsReady(s, sts, zk, opts.stuckMs), ...rollout(s, sts), ...claims(s, sts, opts.stuckMs), ...dataOnEmptyDir(s, sts),
-      ...retention(s, sts), ...disruptionBudget(s, sts), ...zookeeperConnectionLimit(s, sts), ...zookeeperMyid(s, sts), ...kafkaDurability(s, sts),
+      ...retention(s, sts), ...disruptionBudget(s, sts), ...zookeeperConnectionLimit(s, sts), ...zookeeperMyid(s, sts), ...kafkaDurability(s, sts), ...kafkaIdentity(s, sts),
     ];
     const mine = f.map((x) => ({ ...x, statefulSet: sts.metadata!.name! }));
     out.push(...mine.filter((x) => x.severity === 'error'), ...mine.filter((x) => x.severity === 'warning'));
