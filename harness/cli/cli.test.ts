@@ -46,6 +46,12 @@ describe('ordinal CLI input errors', { timeout: 30_000 }, () => {
     expectUserError(await cli('images', 'push'), /images push needs --registry/, /ordinal registry up/);
   });
 
+  it('diagnose: two StatefulSet names, -n with --all-namespaces, a kubeconfig that does not exist', async () => {
+    expectUserError(await cli('diagnose', 'a', 'b'), /diagnose takes one StatefulSet name, got 2: a b/, /name one/);
+    expectUserError(await cli('diagnose', '-n', 'x', '--all-namespaces'), /-n and --all-namespaces both choose where to look/, /pass one of them/);
+    expectUserError(await cli('diagnose', '--kubeconfig', '/nonexistent/kubeconfig'), /kubeconfig \/nonexistent\/kubeconfig does not exist/, /--kubeconfig/);
+  });
+
   it('report directory that cannot be written', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ordinal-cli-'));
     writeFileSync(path.join(dir, 'file'), '');
