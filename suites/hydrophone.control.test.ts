@@ -30,11 +30,10 @@ const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'"
 
 /** Each testcase's check id (the [id] ending its name) and its failure message, if any. */
 function junitCases(xml: string): Array<{ id: string; failure?: string; skipped: boolean }> {
-  return [...xml.matchAll(/<testcase name="[^"]*\[([^\]]+)\]"[^>]*?(?:\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => ({
-    id: m[1]!,
-    failure: /<failure[^>]*message="([^"]*)"/.exec(m[2] ?? '')?.[1] && unescape(/<failure[^>]*message="([^"]*)"/.exec(m[2] ?? '')![1]!),
-    skipped: /<skipped/.test(m[2] ?? ''),
-  }));
+  return [...xml.matchAll(/<testcase name="[^"]*\[([^\]]+)\]"[^>]*?(?:\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => {
+    const failure = /<failure[^>]*message="([^"]*)"/.exec(m[2] ?? '')?.[1];
+    return { id: m[1]!, failure: failure && unescape(failure), skipped: /<skipped/.test(m[2] ?? '') };
+  });
 }
 
 describe('inside the cluster, under Hydrophone', () => {

@@ -12,19 +12,24 @@ const LOG_LINES = 200;
 /** how much of a Kafka broker's log, from its start, holds the config it prints ("KafkaConfig values:") */
 const HEAD_BYTES = 256 * 1024;
 
+/** What a failed read says: a 403 names the verb and the resource that are missing. */
+function readError(kube: Kube, verb: string, resource: string, ns: string | undefined, err: unknown): OrdinalError {
+  const a = apiAnswer(err);
+  if (a.status === 403) {
+    const user = kube.kc.getCurrentUser()?.name;
+    return new OrdinalError(
+      `permission denied: ${user ? `user ${user} ` : ''}cannot ${verb} ${resource}${ns ? ` in namespace ${ns}` : ' cluster-wide'}`,
+      `grant ${verb} on ${resource} (ordinal diagnose needs get, list and watch on statefulsets, services, pods, persistentvolumeclaims, poddisruptionbudgets, events, configmaps, and get on pods/log)`,
+    );
+  }
+  return new OrdinalError(`${verb} ${resource}${ns ? ` in ${ns}` : ''} failed: ${a.text}`);
+}
+
 async function read<T>(kube: Kube, verb: string, resource: string, ns: string | undefined, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    const a = apiAnswer(err);
-    if (a.status === 403) {
-      const user = kube.kc.getCurrentUser()?.name;
-      throw new OrdinalError(
-        `permission denied: ${user ? `user ${user} ` : ''}cannot ${verb} ${resource}${ns ? ` in namespace ${ns}` : ' cluster-wide'}`,
-        `grant ${verb} on ${resource} (ordinal diagnose needs get, list and watch on statefulsets, services, pods, persistentvolumeclaims, poddisruptionbudgets, events, configmaps, and get on pods/log)`,
-      );
-    }
-    throw new OrdinalError(`${verb} ${resource}${ns ? ` in ${ns}` : ''} failed: ${a.text}`);
+    throw readError(kube, verb, resource, ns, err);
   }
 }
 
@@ -37,15 +42,14 @@ export async function findStatefulSets(kube: Kube, opts: { namespace?: string; a
     return found;
   }
   const ns = opts.namespace ?? 'default';
-  if (opts.name) {
-    const all = (await read(kube, 'list', 'statefulsets.apps', ns, () => kube.apps.listNamespacedStatefulSet({ namespace: ns }))).items;
-    const one = all.find((s) => s.metadata?.name === opts.name);
-    if (!one) throw new InputError(`no StatefulSet ${opts.name} in namespace ${ns}`, all.length ? `StatefulSets there: ${all.map((s) => s.metadata!.name).join(', ')}` : 'pass -n NAMESPACE, or --all-namespaces');
-    return [one];
-  }
   const all = (await read(kube, 'list', 'statefulsets.apps', ns, () => kube.apps.listNamespacedStatefulSet({ namespace: ns }))).items;
-  if (!all.length) throw new InputError(`no StatefulSets in namespace ${ns}`, 'pass -n NAMESPACE, or --all-namespaces');
-  return all;
+  if (!opts.name) {
+    if (!all.length) throw new InputError(`no StatefulSets in namespace ${ns}`, 'pass -n NAMESPACE, or --all-namespaces');
+    return all;
+  }
+  const one = all.find((s) => s.metadata?.name === opts.name);
+  if (!one) throw new InputError(`no StatefulSet ${opts.name} in namespace ${ns}`, all.length ? `StatefulSets there: ${all.map((s) => s.metadata!.name).join(', ')}` : 'pass -n NAMESPACE, or --all-namespaces');
+  return [one];
 }
 
 /** One namespace's snapshot, for the given StatefulSets of it. */
@@ -71,7 +75,7 @@ export async function liveSnapshot(kube: Kube, namespace: string, statefulSets: 
       configMaps.push(await kube.core.readNamespacedConfigMap({ name, namespace: ns }));
     } catch (err) {
       if (apiAnswer(err).status === 404) continue;
-      await read(kube, 'get', 'configmaps', ns, () => Promise.reject(err));
+      throw readError(kube, 'get', 'configmaps', ns, err);
     }
   }
   const logs: Record<string, string> = {};
@@ -93,7 +97,7 @@ export async function liveSnapshot(kube: Kube, namespace: string, statefulSets: 
           try {
             logs[key] = await kube.core.readNamespacedPodLog({ name: p.metadata!.name!, namespace: ns, container: c.name, ...opts });
           } catch (err) {
-            if (apiAnswer(err).status === 403) await read(kube, 'get', 'pods/log', ns, () => Promise.reject(err));
+            if (apiAnswer(err).status === 403) throw readError(kube, 'get', 'pods/log', ns, err);
             // a previous container that is gone, or a log not there yet: no log, no evidence from it
           }
         }

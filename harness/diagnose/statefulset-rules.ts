@@ -127,7 +127,7 @@ function podsReady(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet, zkRefusals: Refu
     if (crash) {
       const last = crash.lastState?.terminated;
       const lines = tail(s.logs[`${pod}/${crash.name}/previous`], 5);
-      const zkTimeout = lines.concat(tail(s.logs[`${pod}/${crash.name}/previous`], 40)).some((l) => ZK_TIMEOUT.test(l));
+      const zkTimeout = tail(s.logs[`${pod}/${crash.name}/previous`], 40).some((l) => ZK_TIMEOUT.test(l));
       const related = zkTimeout && zkRefusals.length ? zkRefusals : [];
       out.push({
         rule: 'pods-ready', severity: 'error', object: o,

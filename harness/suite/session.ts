@@ -18,7 +18,7 @@ import { waitForRunning, waitForRunningAndReady } from '../kube/statefulset.ts';
 import { collectDiagnostics } from '../report/collect.ts';
 import { clusterFaults, type ClusterFault, type ClusterSnapshot } from '../diagnose/cluster-faults.ts';
 import { clusterSnapshot } from '../diagnose/cluster-snapshot.ts';
-import { parseImageRegistry, relocate } from '../images/image-registry.ts';
+import { parseImageRegistry, relocate, type ImageRegistry } from '../images/image-registry.ts';
 
 /** A cluster snapshot and the faults the rules find in it. */
 export interface ClusterHealth {
@@ -37,6 +37,8 @@ export class SuiteSession {
     readonly kube: Kube,
     readonly fixture: Fixture,
     readonly namespace: string,
+    /** `--image-registry`, parsed: where this run's nodes pull ordinal's images from */
+    readonly registry: ImageRegistry | undefined,
   ) {}
 
   static async open(suite: SuiteName): Promise<SuiteSession> {
@@ -44,15 +46,16 @@ export class SuiteSession {
     const cfg = loadConfig();
     const dir = ctx.fixtureDir ?? path.join(PROJECT_ROOT, DEFAULT_FIXTURES[suite]);
     if (!existsSync(dir)) throw new InputError(`fixture ${dir} does not exist`, 'pass --fixture DIR');
-    const fixture = relocateFixture(loadFixture(dir), ctx.imageRegistry ? parseImageRegistry(ctx.imageRegistry) : undefined);
+    const registry = ctx.imageRegistry ? parseImageRegistry(ctx.imageRegistry) : undefined;
+    const fixture = relocateFixture(loadFixture(dir), registry);
     const kube = loadKube(ctx.kubeconfig);
     const ns = await createNamespace(kube, `ordinal-${suite}`, ownedLabels(ctx.runId, suite));
-    return new SuiteSession(suite, ctx, cfg, kube, fixture, ns);
+    return new SuiteSession(suite, ctx, cfg, kube, fixture, ns, registry);
   }
 
   /** An image of ordinal's own (k6, helpers) as this run's nodes pull it (`--image-registry`). */
   image(ref: string): string {
-    return relocate(ref, this.ctx.imageRegistry ? parseImageRegistry(this.ctx.imageRegistry) : undefined);
+    return relocate(ref, this.registry);
   }
 
   get sts(): string {
