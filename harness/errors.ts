@@ -126,6 +126,18 @@ export class ExecError extends OrdinalError {
   }
 }
 
+/**
+ * Ends a check as "not applicable" (never a pass): the promise does not apply here, e.g. the
+ * cluster lacks the feature it needs. Checks throw it through CheckContext.notApplicable; harness
+ * code a check calls (a session's deploy) may throw it directly.
+ */
+export class NotApplicable extends Error {
+  override name = 'NotApplicable';
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
 /** Thrown by a poll probe to stop waiting early: the awaited state can no longer be reached. */
 export class Impossible extends Error {
   override name = 'Impossible';

@@ -13,6 +13,8 @@ export interface ZkSettings {
   clientPort: number;
   adminPort: number;
   replicas: number;
+  /** spec.ordinals.start: the members are <sts>-K … <sts>-(K+replicas-1) */
+  firstOrdinal: number;
   myidFile: string;
   /** the zoo.cfg the members run with */
   configFile: string;
@@ -21,7 +23,7 @@ export interface ZkSettings {
 /** The ZooKeeper settings of a fixture (app.zookeeper in fixture.yaml). */
 export function zkSettings(session: SuiteSession): ZkSettings {
   const z = (session.fixture.app.zookeeper ?? {}) as Partial<ZkSettings>;
-  const sts = session.fixture.objects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === (z.statefulSet ?? 'zk')) as { spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ name: string }> } } } } | undefined;
+  const sts = session.fixture.objects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === (z.statefulSet ?? 'zk')) as { spec?: { replicas?: number; ordinals?: { start?: number }; template?: { spec?: { containers?: Array<{ name: string }> } } } } | undefined;
   if (!sts) throw new OrdinalError(`fixture ${session.fixture.name} has no ZooKeeper StatefulSet "${z.statefulSet ?? 'zk'}" (set app.zookeeper.statefulSet)`);
   return {
     statefulSet: z.statefulSet ?? 'zk',
@@ -30,12 +32,13 @@ export function zkSettings(session: SuiteSession): ZkSettings {
     clientPort: z.clientPort ?? 2181,
     adminPort: z.adminPort ?? 8080,
     replicas: sts.spec?.replicas ?? 3,
+    firstOrdinal: sts.spec?.ordinals?.start ?? 0,
     myidFile: z.myidFile ?? '/var/lib/zookeeper/data/myid',
     configFile: z.configFile ?? '/tmp/zoo.cfg',
   };
 }
 
-export const memberNames = (z: ZkSettings) => Array.from({ length: z.replicas }, (_, i) => `${z.statefulSet}-${i}`);
+export const memberNames = (z: ZkSettings) => Array.from({ length: z.replicas }, (_, i) => `${z.statefulSet}-${z.firstOrdinal + i}`);
 
 export interface Member {
   pod: string;

@@ -9,9 +9,10 @@ function lastEvent(entries: readonly Entry[], pod: string, match: (e: EventEntry
 }
 
 /** One sentence per pod that is not Ready, and one on the ordinals not created. */
-export function explainNotReady(pods: readonly PodEntry[], entries: readonly Entry[], sts: string, replicas: number): string {
+export function explainNotReady(pods: readonly PodEntry[], entries: readonly Entry[], sts: string, replicas: number, firstOrdinal = 0): string {
   const parts: string[] = [];
-  const live = pods.filter((p) => !p.terminating && p.ordinal >= 0 && p.ordinal < replicas);
+  const k = firstOrdinal;
+  const live = pods.filter((p) => !p.terminating && p.ordinal >= k && p.ordinal < k + replicas);
   for (const p of live.filter((x) => !x.ready)) {
     const probe = lastEvent(entries, p.pod, (e) => e.reason === 'Unhealthy' && /readiness/i.test(e.message));
     const sched = !p.scheduled ? lastEvent(entries, p.pod, (e) => e.reason === 'FailedScheduling') : undefined;
@@ -26,7 +27,7 @@ export function explainNotReady(pods: readonly PodEntry[], entries: readonly Ent
     parts.push(bits.join('; '));
   }
   const present = new Set(live.map((p) => p.ordinal));
-  const missing = Array.from({ length: replicas }, (_, i) => i).filter((i) => !present.has(i));
+  const missing = Array.from({ length: replicas }, (_, i) => k + i).filter((i) => !present.has(i));
   const firstUnready = live.filter((p) => !p.ready).map((p) => p.ordinal).sort((a, b) => a - b)[0];
   if (missing.length && firstUnready !== undefined && missing.every((i) => i > firstUnready)) {
     parts.push(`${missing.map((i) => `${sts}-${i}`).join(', ')} ${missing.length > 1 ? 'were' : 'was'} not created, as OrderedReady requires while ${sts}-${firstUnready} is not Ready (correct, not a second fault)`);

@@ -180,12 +180,14 @@ function rollout(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet): Finding[] {
   const out: Finding[] = [];
   const partition = sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
   const replicas = sts.spec?.replicas ?? 1;
+  // the partition counts from spec.ordinals.start (measured: start 5, partition 2 moves only web-7)
+  const k = sts.spec?.ordinals?.start ?? 0;
   if (sts.spec?.updateStrategy?.type !== 'OnDelete' && partition > 0) {
-    out.push({ rule: 'rollout', severity: 'warning', object: o, message: `updateStrategy.rollingUpdate.partition is ${partition}: pods ${name}-0…${name}-${Math.min(partition, replicas) - 1} are never updated`, evidence: [`spec.updateStrategy.rollingUpdate.partition: ${partition}`, `replicas: ${replicas}`], fix: 'set partition to 0 when the canary is done (kubectl patch … -p \'{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}\')' });
+    out.push({ rule: 'rollout', severity: 'warning', object: o, message: `updateStrategy.rollingUpdate.partition is ${partition}: pods ${name}-${k}…${name}-${k + Math.min(partition, replicas) - 1} are never updated`, evidence: [`spec.updateStrategy.rollingUpdate.partition: ${partition}`, `replicas: ${replicas}`], fix: 'set partition to 0 when the canary is done (kubectl patch … -p \'{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}\')' });
   }
   const update = sts.status?.updateRevision;
   if (update && update !== sts.status?.currentRevision) {
-    const stale = podsOf(s, sts).filter((p) => p.metadata?.labels?.['controller-revision-hash'] !== update && !isPodReady(p) && ordinalOf(p.metadata!.name!, name) >= partition);
+    const stale = podsOf(s, sts).filter((p) => p.metadata?.labels?.['controller-revision-hash'] !== update && !isPodReady(p) && ordinalOf(p.metadata!.name!, name) >= k + partition);
     if (stale.length && (sts.spec?.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady') {
       const p = stale.at(-1)!;
       out.push({ rule: 'rollout', severity: 'error', object: o, message: `rollout to revision ${update} is stuck: ${p.metadata!.name} is on revision ${p.metadata?.labels?.['controller-revision-hash']} and not Ready, and an OrderedReady rolling update waits for it forever`, evidence: [`status.currentRevision: ${sts.status?.currentRevision}`, `status.updateRevision: ${update}`, `status.updatedReplicas: ${sts.status?.updatedReplicas ?? 0}/${replicas}`], fix: `delete pod ${p.metadata!.name} (kubectl delete pod -n ${ns} ${p.metadata!.name}); the controller re-creates it at the new revision` });
@@ -199,8 +201,9 @@ function claims(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet, stuckMs: number): F
   const name = sts.metadata!.name!;
   const out: Finding[] = [];
   const replicas = sts.spec?.replicas ?? 1;
+  const k = sts.spec?.ordinals?.start ?? 0;
   for (const t of sts.spec?.volumeClaimTemplates ?? []) {
-    for (let i = 0; i < replicas; i++) {
+    for (let i = k; i < k + replicas; i++) {
       const claim = `${t.metadata!.name}-${name}-${i}`;
       const c = s.claims.find((x) => x.metadata?.name === claim);
       const pod = s.pods.find((p) => p.metadata?.name === `${name}-${i}`);

@@ -7,7 +7,7 @@ import { clusterWaitMs } from '../wait/accounting.ts';
 import { SuiteSession } from './session.ts';
 import { runContext } from './run-context.ts';
 import { describeFaults, type ClusterFault } from '../diagnose/cluster-faults.ts';
-import { TimeoutError } from '../errors.ts';
+import { NotApplicable, TimeoutError } from '../errors.ts';
 import { poll } from '../wait/poll.ts';
 
 export type CheckVerdict = 'passed' | 'failed' | 'not-applicable' | 'blocked';
@@ -50,12 +50,6 @@ export class CheckFailure extends Error {
     readonly excerpt?: string,
   ) {
     super(excerpt ? `${diagnosis}\n\ntimeline:\n${excerpt}` : diagnosis);
-  }
-}
-
-class NotApplicable extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
   }
 }
 

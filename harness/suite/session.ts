@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { PROJECT_ROOT, loadConfig, type Config } from '../config.ts';
-import { InputError } from '../errors.ts';
+import { InputError, NotApplicable } from '../errors.ts';
 import { runContext, type RunContext } from './run-context.ts';
 import { DEFAULT_FIXTURES, loadFixture, relocateFixture, statefulSetOf, type Fixture, type SuiteName } from '../fixture/fixture.ts';
 import { applyObjects } from '../kube/apply.ts';
@@ -66,6 +66,21 @@ export class SuiteSession {
     return statefulSetOf(this.fixture).spec?.replicas ?? 1;
   }
 
+  /** spec.ordinals.start of the fixture's StatefulSet (0 when unset) */
+  get firstOrdinal(): number {
+    return statefulSetOf(this.fixture).spec?.ordinals?.start ?? 0;
+  }
+
+  /** The ordinals of `n` replicas (default: the fixture's), from spec.ordinals.start up. */
+  ordinals(n = this.replicas): number[] {
+    return Array.from({ length: n }, (_, i) => this.firstOrdinal + i);
+  }
+
+  /** The pod names of `n` replicas, <sts>-K … <sts>-(K+n-1). */
+  podNames(n = this.replicas): string[] {
+    return this.ordinals(n).map((i) => `${this.sts}-${i}`);
+  }
+
   labels(): Record<string, string> {
     return ownedLabels(this.ctx.runId, this.suite);
   }
@@ -73,7 +88,7 @@ export class SuiteSession {
   /** Starts a fresh recorder on the fixture's pods (before creating them, to see everything). */
   async record(): Promise<TimelineRecorder> {
     const selector = statefulSetOf(this.fixture).spec?.selector?.matchLabels ?? {};
-    this.recorder = await TimelineRecorder.start(this.kube, this.namespace, this.sts, selector);
+    this.recorder = await TimelineRecorder.start(this.kube, this.namespace, this.sts, selector, { firstOrdinal: this.firstOrdinal });
     this.recorders.push(this.recorder);
     return this.recorder;
   }
@@ -93,8 +108,12 @@ export class SuiteSession {
     sts.spec!.template.metadata = { ...sts.spec!.template.metadata, labels: { ...sts.spec!.template.metadata?.labels, ...runLabel } };
     for (const t of sts.spec!.volumeClaimTemplates ?? []) t.metadata = { ...t.metadata, labels: { ...t.metadata?.labels, ...runLabel } };
     this.recorder?.action(`apply StatefulSet ${this.sts} (replicas ${sts.spec?.replicas ?? 1})`);
-    const [applied] = await applyObjects(this.kube, [sts], { namespace: this.namespace, labels: this.labels(), runDir: this.ctx.runDir });
-    return applied as k8s.V1StatefulSet;
+    const [applied] = await applyObjects(this.kube, [sts], { namespace: this.namespace, labels: this.labels(), runDir: this.ctx.runDir }) as k8s.V1StatefulSet[];
+    // an API server without StatefulSetStartOrdinal (GA in 1.31) drops the field and names the pods from 0
+    if (this.firstOrdinal !== 0 && applied?.spec?.ordinals?.start !== this.firstOrdinal) {
+      throw new NotApplicable(`the API server dropped spec.ordinals.start ${this.firstOrdinal} of StatefulSet ${this.sts} (the StatefulSetStartOrdinal feature, GA in Kubernetes 1.31, is off or missing), so its pods would be named from 0: a fixture with start ordinals cannot be judged on this cluster`);
+    }
+    return applied!;
   }
 
   /**

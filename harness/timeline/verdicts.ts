@@ -10,7 +10,7 @@ export interface Verdict {
   excerpt: string;
 }
 
-function verdict(entries: readonly Entry[], violations: Array<{ text: string; seqs: number[] }>, okText: string): Verdict {
+export function verdict(entries: readonly Entry[], violations: Array<{ text: string; seqs: number[] }>, okText: string): Verdict {
   if (violations.length === 0) return { ok: true, message: okText, excerpt: '' };
   return {
     ok: false,
@@ -20,7 +20,7 @@ function verdict(entries: readonly Entry[], violations: Array<{ text: string; se
 }
 
 /** The incarnation of `ordinal` that existed at `seq` (created before, not gone before). */
-function incarnationAt(ls: Lifecycle[], ordinal: number, seq: number): Lifecycle | undefined {
+export function incarnationAt(ls: Lifecycle[], ordinal: number, seq: number): Lifecycle | undefined {
   return ls.filter((l) => l.ordinal === ordinal && l.created!.seq < seq && !(l.gone && l.gone.seq < seq)).at(-1);
 }
 

@@ -59,12 +59,14 @@ s.check('governing-service', 'spec.serviceName names a headless Service that sel
   }
 });
 
-s.check('pod-names', 'pods are named <statefulset>-0 … <statefulset>-(N-1), with matching index labels', async (c) => {
+s.check('pod-names', 'pods are named <statefulset>-K … <statefulset>-(K+N-1) (K: spec.ordinals.start, default 0), with matching index labels', async (c) => {
   const { session } = c;
-  const want = Array.from({ length: session.replicas }, (_, i) => `${session.sts}-${i}`);
+  const want = session.podNames();
   const got = session.recorder!.pods().map((p) => p.pod);
-  if (got.join(',') !== want.join(',')) c.fail(`StatefulSet ${session.sts}: expected pods ${want.join(', ')}, found ${got.join(', ') || 'none'}`);
-  for (const [i, name] of want.entries()) {
+  const start = session.firstOrdinal ? ` (spec.ordinals.start is ${session.firstOrdinal})` : '';
+  if (got.join(',') !== want.join(',')) c.fail(`StatefulSet ${session.sts}: expected pods ${want.join(', ')}${start}, found ${got.join(', ') || 'none'}`);
+  for (const [j, name] of want.entries()) {
+    const i = session.firstOrdinal + j;
     const labels = (await session.kube.core.readNamespacedPod({ name, namespace: session.namespace })).metadata?.labels ?? {};
     if (labels['statefulset.kubernetes.io/pod-name'] !== name) c.fail(`${name}: label statefulset.kubernetes.io/pod-name is ${labels['statefulset.kubernetes.io/pod-name'] ?? 'missing'}`);
     if (labels['apps.kubernetes.io/pod-index'] !== undefined && labels['apps.kubernetes.io/pod-index'] !== String(i)) {

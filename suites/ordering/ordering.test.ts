@@ -34,7 +34,7 @@ s.check('policy', 'declares podManagementPolicy OrderedReady (the default)', asy
   const applied = await readStatefulSet(session.kube, session.namespace, session.sts);
   policy = applied.spec?.podManagementPolicy ?? policy;
   if (policy !== 'OrderedReady') {
-    const observed = orderedCreation(session.recorder!.entries(), { afterSeq: createSeq });
+    const observed = orderedCreation(session.recorder!.entries(), { afterSeq: createSeq, firstOrdinal: session.firstOrdinal });
     c.fail(
       `StatefulSet ${session.namespace}/${session.sts}: podManagementPolicy is ${policy}, so pods start and stop without waiting for their predecessors` +
         (observed.ok ? '' : ` (observed: ${observed.message})`) +
@@ -46,8 +46,9 @@ s.check('policy', 'declares podManagementPolicy OrderedReady (the default)', asy
 
 s.check('creation-order', 'on creation creates pod N only after pod N-1 is Running and Ready', async (c) => {
   if (policy !== 'OrderedReady') c.notApplicable(notOrdered());
-  const rec = c.session.recorder!;
-  const v = orderedCreation(rec.entries());
+  const { session } = c;
+  const rec = session.recorder!;
+  const v = orderedCreation(rec.entries(), { firstOrdinal: session.firstOrdinal });
   if (!v.ok) c.fail(`StatefulSet ${c.session.sts}: ${v.message}`, v.excerpt);
   const ls = lifecycles(rec.entries()).filter((l) => l.ready);
   for (const l of ls) c.measure(`${l.pod}.createdToReadyMs`, Date.parse(l.ready!.at) - Date.parse(l.created!.at));
@@ -63,7 +64,7 @@ s.check('scale-up-order', `scale-up creates the new pod only after the highest e
   await scaleStatefulSet(session.kube, session.namespace, session.sts, replicas + 1);
   await waitForRunningAndReady(rec, replicas + 1, session.cfg.timeouts.rollout);
   c.measure('scaleUpToReadyMs', performance.now() - t0);
-  const v = orderedCreation(rec.entries(), { afterSeq: act.seq });
+  const v = orderedCreation(rec.entries(), { afterSeq: act.seq, firstOrdinal: session.firstOrdinal });
   if (!v.ok) c.fail(`StatefulSet ${session.sts}: ${v.message}`, v.excerpt);
   c.note(v.message);
 });
@@ -94,7 +95,8 @@ s.check('halt-while-unready', 'a scale-up halts while a lower pod is unready and
   rec.action(`scale ${session.sts} 1 → 2`);
   await scaleStatefulSet(session.kube, session.namespace, session.sts, 2);
   await waitForRunningAndReady(rec, 2, T.rollout);
-  const held = `${session.sts}-1`;
+  const k = session.firstOrdinal;
+  const held = `${session.sts}-${k + 1}`;
   rec.action(`make ${held} unready: ${r.makeUnready.join(' ')}`);
   await session.execOk(held, r.makeUnready);
   await rec.waitUntil(`Pod ${session.namespace}/${held}`, 'Ready=False after makeUnready', (pods) => {
@@ -103,15 +105,15 @@ s.check('halt-while-unready', 'a scale-up halts while a lower pod is unready and
   }, T.podReady);
   const scale = rec.action(`scale ${session.sts} 2 → 3 while ${held} is unready`);
   await scaleStatefulSet(session.kube, session.namespace, session.sts, 3);
-  const early = await rec.observeAbsence(T.haltObservation, (e) => e.kind === 'pod' && e.type === 'ADDED' && e.ordinal >= 2);
+  const early = await rec.observeAbsence(T.haltObservation, (e) => e.kind === 'pod' && e.type === 'ADDED' && e.ordinal >= k + 2);
   const resumed = rec.action(`make ${held} ready again: ${r.makeReady.join(' ')}`);
   await session.execOk(held, r.makeReady);
   await waitForRunningAndReady(rec, 3, T.rollout);
   const readyAgain = rec.entries().find((e) => e.kind === 'pod' && e.pod === held && e.ready && e.seq > resumed.seq);
-  const v = haltedWhileUnready(rec.entries(), { fromSeq: scale.seq, toSeq: readyAgain?.seq ?? rec.lastSeq(), unreadyPod: held, unreadyOrdinal: 1 });
+  const v = haltedWhileUnready(rec.entries(), { fromSeq: scale.seq, toSeq: readyAgain?.seq ?? rec.lastSeq(), unreadyPod: held, unreadyOrdinal: k + 1 });
   if (early || !v.ok) c.fail(`StatefulSet ${session.sts}: the scale-up did not halt: ${v.message}`, v.excerpt);
-  const created = lifecycles(rec.entries()).find((l) => l.ordinal === 2 && l.created!.seq > scale.seq)!;
+  const created = lifecycles(rec.entries()).find((l) => l.ordinal === k + 2 && l.created!.seq > scale.seq)!;
   c.measure('haltObservedMs', Date.parse(resumed.at) - Date.parse(scale.at));
   c.measure('resumedAfterReadyMs', Date.parse(created.created!.at) - Date.parse(readyAgain!.at));
-  c.note(`${session.sts}-2 was not created during ${formatMs(Date.parse(resumed.at) - Date.parse(scale.at))} with ${held} unready; it was created at ${clockOf(created.created!.at)}, after ${held} was Ready again at ${clockOf(readyAgain!.at)}`);
+  c.note(`${session.sts}-${k + 2} was not created during ${formatMs(Date.parse(resumed.at) - Date.parse(scale.at))} with ${held} unready; it was created at ${clockOf(created.created!.at)}, after ${held} was Ready again at ${clockOf(readyAgain!.at)}`);
 }, { needs: ['scale-down-order'] });

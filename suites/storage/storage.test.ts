@@ -17,7 +17,7 @@ const s = defineSuite('storage', { setup: (session) => session.deploy() });
 const templates = (session: SuiteSession) => (statefulSetOf(session.fixture).spec?.volumeClaimTemplates ?? []).map((t) => t.metadata!.name!);
 const claimsOf = (session: SuiteSession, ordinal: number) => templates(session).map((t) => claimName(t, session.sts, ordinal));
 /** Every claim the fixture's replicas own, in ordinal order. */
-const allClaims = (session: SuiteSession) => Array.from({ length: session.replicas }, (_, i) => claimsOf(session, i)).flat();
+const allClaims = (session: SuiteSession) => session.ordinals().flatMap((i) => claimsOf(session, i));
 let retention = { whenScaled: 'Retain', whenDeleted: 'Retain' };
 const DELETE_FIX = (field: string) => `Declared data loss is still data loss: use ${field}: Retain (the default) where pods must get their data back, or leave the storage suite out for a StatefulSet whose data is disposable`;
 
@@ -40,7 +40,7 @@ s.check('pvc-per-ordinal', 'one PVC per ordinal, named <template>-<statefulset>-
   }
   if (dv.kind !== 'claim') c.fail(`${where}: the data path ${session.fixture.dataPath} is on ${dv.describe}, not on a volumeClaimTemplate (${templates(session).join(', ')}); mount a claim there`);
   const claims = await listClaims(session.kube, session.namespace);
-  for (let i = 0; i < session.replicas; i++) {
+  for (const i of session.ordinals()) {
     const pod = `${session.sts}-${i}`;
     const mounted = await mountedClaims(session, pod);
     for (const name of claimsOf(session, i)) {
@@ -63,11 +63,11 @@ s.check('scale-down-retention', 'scale-down keeps the PVCs, or deletes them exac
   const applied = await readStatefulSet(session.kube, session.namespace, session.sts);
   retention = { whenScaled: applied.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? 'Retain', whenDeleted: applied.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain' };
   const n = session.replicas;
-  const top = n - 1;
+  const top = session.firstOrdinal + n - 1;
   before = await listClaims(session.kube, session.namespace);
-  session.recorder!.action(`scale ${session.sts} ${n} → ${top} (whenScaled: ${retention.whenScaled})`);
-  await scaleStatefulSet(session.kube, session.namespace, session.sts, top);
-  await waitForScaledDown(session.recorder!, top, T.rollout);
+  session.recorder!.action(`scale ${session.sts} ${n} → ${n - 1} (whenScaled: ${retention.whenScaled})`);
+  await scaleStatefulSet(session.kube, session.namespace, session.sts, n - 1);
+  await waitForScaledDown(session.recorder!, n - 1, T.rollout);
   const names = claimsOf(session, top);
   if (retention.whenScaled === 'Delete') {
     const t0 = performance.now();
@@ -94,8 +94,8 @@ s.check('scale-down-retention', 'scale-down keeps the PVCs, or deletes them exac
 s.check('scale-up-rebind', 'scale-up re-binds the same PVC and the same PV (UIDs compared)', async (c) => {
   const { session } = c;
   const n = session.replicas;
-  const top = n - 1;
-  session.recorder!.action(`scale ${session.sts} ${top} → ${n}`);
+  const top = session.firstOrdinal + n - 1;
+  session.recorder!.action(`scale ${session.sts} ${n - 1} → ${n}`);
   await scaleStatefulSet(session.kube, session.namespace, session.sts, n);
   await waitForRunningAndReady(session.recorder!, n, session.cfg.timeouts.rollout);
   const now = await listClaims(session.kube, session.namespace);
@@ -164,7 +164,7 @@ s.check('recreate-rebind', 're-creating the StatefulSet re-binds every PVC and P
     }
     c.fail(`after deleting and re-creating StatefulSet ${session.sts}, ${what}; with whenDeleted: ${retention.whenDeleted} every pod must get its old claim back`);
   }
-  for (let i = 0; i < n; i++) {
+  for (const i of session.ordinals()) {
     const mounted = await mountedClaims(session, `${session.sts}-${i}`);
     for (const x of claimsOf(session, i)) if (!mounted.includes(x)) c.fail(`${session.sts}-${i} does not mount ${x} after re-creation`);
   }
