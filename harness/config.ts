@@ -34,8 +34,10 @@ export const DEFAULT_TIMEOUTS = {
   cleanup: '3m',
   /** every node Ready after `kind create cluster` */
   clusterReady: '5m',
-  /** a halted ordered scale-up must stay halted this long to count as halted */
+  /** a halted ordered scale-up must stay halted this long to count as halted (also a partition, an OnDelete template change, a broken update) */
   haltObservation: '20s',
+  /** after a broken template is reverted, how long the StatefulSet controller gets to replace the broken pod by itself before ordinal deletes it (the forced rollback) */
+  selfRecovery: '30s',
   /** one network probe inside the cluster (a ZooKeeper session, a four-letter word, an HTTP call) */
   probe: '3s',
   /** one round trip to the Docker engine, the API server or a registry */

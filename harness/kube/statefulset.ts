@@ -9,6 +9,44 @@ import { api, isNotFound, type Kube } from './client.ts';
 import { waitForWatch } from '../wait/watch.ts';
 
 const MERGE = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+const JSON_PATCH = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch);
+
+/** A JSON merge patch (RFC 7386) of a StatefulSet; `what` names the change in errors. */
+export async function patchStatefulSet(kube: Kube, namespace: string, name: string, body: object, what: string): Promise<k8s.V1StatefulSet> {
+  return api(`${what} (StatefulSet ${namespace}/${name})`, () => kube.apps.patchNamespacedStatefulSet({ name, namespace, body }, MERGE));
+}
+
+/** A JSON patch (RFC 6902) of a StatefulSet, e.g. replacing its whole pod template. */
+export async function jsonPatchStatefulSet(kube: Kube, namespace: string, name: string, ops: object[], what: string): Promise<k8s.V1StatefulSet> {
+  return api(`${what} (StatefulSet ${namespace}/${name})`, () => kube.apps.patchNamespacedStatefulSet({ name, namespace, body: ops }, JSON_PATCH));
+}
+
+/**
+ * Changes the pod template as `mutate` says (read, change, replace /spec/template with a JSON
+ * patch, so nothing else of the spec is touched) and returns the StatefulSet as applied.
+ */
+export async function changePodTemplate(kube: Kube, namespace: string, name: string, what: string, mutate: (t: k8s.V1PodTemplateSpec) => void): Promise<k8s.V1StatefulSet> {
+  const cur = await readStatefulSet(kube, namespace, name);
+  const template = structuredClone(cur.spec!.template);
+  mutate(template);
+  return jsonPatchStatefulSet(kube, namespace, name, [{ op: 'replace', path: '/spec/template', value: template }], what);
+}
+
+/** Sets (or adds) environment variable `key` on container `container` of a pod template. */
+export function setTemplateEnv(t: k8s.V1PodTemplateSpec, container: string, key: string, value: string): void {
+  const ct = t.spec!.containers.find((c) => c.name === container);
+  if (!ct) throw new Error(`the pod template has no container ${container}`);
+  ct.env = [...(ct.env ?? []).filter((e) => e.name !== key), { name: key, value }];
+}
+
+/** The StatefulSet's ControllerRevisions (owned by it), oldest revision first. */
+export async function controllerRevisions(kube: Kube, namespace: string, sts: k8s.V1StatefulSet): Promise<Array<{ name: string; revision: number }>> {
+  const list = await api(`list ControllerRevisions in ${namespace}`, () => kube.apps.listNamespacedControllerRevision({ namespace }));
+  return list.items
+    .filter((r) => r.metadata?.ownerReferences?.some((o) => o.uid === sts.metadata?.uid))
+    .map((r) => ({ name: r.metadata!.name!, revision: r.revision }))
+    .sort((a, b) => a.revision - b.revision);
+}
 
 export async function scaleStatefulSet(kube: Kube, namespace: string, name: string, replicas: number): Promise<void> {
   await api(`scale StatefulSet ${namespace}/${name} to ${replicas}`, () =>
@@ -64,7 +102,7 @@ export function pullFailure(pods: PodEntry[]): string | undefined {
 }
 
 /**
- * Waits until exactly the pods <sts>-0 … <sts>-(n-1) exist, each Running and Ready and not
+ * Waits until exactly the pods <sts>-K … <sts>-(K+n-1) exist (K: spec.ordinals.start), each Running and Ready and not
  * terminating; returns them. `notUids` requires fresh pods (e.g. after a deletion). A pod that
  * Failed, or whose image cannot be pulled, makes the wait impossible; a timeout says why the pods
  * are not Ready.
@@ -76,18 +114,19 @@ export async function waitForRunningAndReady(
   opts: { notUids?: Set<string>; subject?: string } = {},
 ): Promise<PodEntry[]> {
   const sts = rec.statefulSet;
+  const k = rec.firstOrdinal;
   try {
     return await rec.waitUntil(
       opts.subject ?? `StatefulSet ${rec.namespace}/${sts}`,
-      `${n} pods ${sts}-0…${sts}-${n - 1} Running and Ready${opts.notUids ? ' (re-created)' : ''}`,
+      `${n} pods ${sts}-${k}…${sts}-${k + n - 1} Running and Ready${opts.notUids ? ' (re-created)' : ''}`,
       (pods) => {
         // a pod being deleted may end Failed (its containers exit non-zero on SIGTERM); that is not final
         const failed = pods.find((p) => p.phase === 'Failed' && !p.terminating && !(opts.notUids?.has(p.uid) ?? false));
         if (failed) throw new Impossible(`${failed.pod} is Failed`);
         const pull = pullFailure(pods);
         if (pull) throw new Impossible(pull);
-        const want = pods.filter((p) => p.ordinal >= 0 && p.ordinal < n);
-        const extra = pods.filter((p) => p.ordinal >= n);
+        const want = pods.filter((p) => p.ordinal >= k && p.ordinal < k + n);
+        const extra = pods.filter((p) => p.ordinal >= k + n || (p.ordinal >= 0 && p.ordinal < k));
         const done =
           want.length === n &&
           extra.length === 0 &&
@@ -97,15 +136,16 @@ export async function waitForRunningAndReady(
       timeoutMs,
     );
   } catch (err) {
-    if (err instanceof TimeoutError) throw new NotReadyError(err, explainNotReady(rec.pods(), rec.entries(), sts, n));
+    if (err instanceof TimeoutError) throw new NotReadyError(err, explainNotReady(rec.pods(), rec.entries(), sts, n, k));
     throw err;
   }
 }
 
-/** Waits until the pods <sts>-0 … <sts>-(n-1) exist and their containers run (Ready or not). */
+/** Waits until the pods <sts>-K … <sts>-(K+n-1) exist and their containers run (Ready or not). */
 export async function waitForRunning(rec: TimelineRecorder, n: number, timeoutMs: number): Promise<PodEntry[]> {
+  const k = rec.firstOrdinal;
   return rec.waitUntil(`StatefulSet ${rec.namespace}/${rec.statefulSet}`, `${n} pods running`, (pods) => {
-    const want = pods.filter((p) => p.ordinal >= 0 && p.ordinal < n && p.running && !p.terminating);
+    const want = pods.filter((p) => p.ordinal >= k && p.ordinal < k + n && p.running && !p.terminating);
     return { done: want.length === n, observed: describePods(pods), value: want };
   }, timeoutMs);
 }
@@ -119,9 +159,9 @@ export async function waitForNoPods(rec: TimelineRecorder, timeoutMs: number): P
 export async function waitForScaledDown(rec: TimelineRecorder, n: number, timeoutMs: number): Promise<PodEntry[]> {
   return rec.waitUntil(
     `StatefulSet ${rec.namespace}/${rec.statefulSet}`,
-    `pods with ordinal ≥ ${n} gone and ${n} Ready`,
+    `pods with ordinal ≥ ${rec.firstOrdinal + n} gone and ${n} Ready`,
     (pods) => ({
-      done: pods.every((p) => p.ordinal < n) && pods.filter((p) => p.ready && !p.terminating).length === n,
+      done: pods.every((p) => p.ordinal < rec.firstOrdinal + n) && pods.filter((p) => p.ready && !p.terminating).length === n,
       observed: describePods(pods),
       value: pods,
     }),

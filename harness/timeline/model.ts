@@ -23,6 +23,8 @@ export interface PodEntry {
   ip?: string;
   /** container restarts so far (all containers) */
   restarts: number;
+  /** the ControllerRevision the pod was created from (label controller-revision-hash) */
+  revision?: string;
   /** a waiting container's reason, e.g. CrashLoopBackOff */
   waiting?: string;
   /** each container's state in one line, e.g. "nginx running, restarts 0" or "kafka waiting CrashLoopBackOff (last exit 1 Error)" */
@@ -51,7 +53,54 @@ export interface EventEntry {
   apiTime?: string;
 }
 
-export type Entry = PodEntry | ActionEntry | EventEntry;
+/** The StatefulSet's spec and status as its watch delivered them (revisions, counts, strategy). */
+export interface StatefulSetEntry {
+  kind: 'statefulset';
+  seq: number;
+  at: string;
+  generation: number;
+  observedGeneration: number;
+  replicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  updatedReplicas: number;
+  currentReplicas: number;
+  currentRevision?: string;
+  updateRevision?: string;
+  strategy: string;
+  partition: number;
+  maxUnavailable?: number | string;
+  minReadySeconds: number;
+}
+
+export type Entry = PodEntry | ActionEntry | EventEntry | StatefulSetEntry;
+
+/** Turns a watched StatefulSet into a timeline entry. */
+export function statefulSetEntry(seq: number, at: Date, s: k8s.V1StatefulSet): StatefulSetEntry {
+  const st = s.status;
+  const ru = s.spec?.updateStrategy?.rollingUpdate;
+  return {
+    kind: 'statefulset',
+    seq,
+    at: at.toISOString(),
+    generation: s.metadata?.generation ?? 0,
+    observedGeneration: st?.observedGeneration ?? 0,
+    replicas: s.spec?.replicas ?? 1,
+    readyReplicas: st?.readyReplicas ?? 0,
+    availableReplicas: st?.availableReplicas ?? 0,
+    updatedReplicas: st?.updatedReplicas ?? 0,
+    currentReplicas: st?.currentReplicas ?? 0,
+    currentRevision: st?.currentRevision,
+    updateRevision: st?.updateRevision,
+    strategy: s.spec?.updateStrategy?.type ?? 'RollingUpdate',
+    partition: ru?.partition ?? 0,
+    ...(ru?.maxUnavailable !== undefined ? { maxUnavailable: ru.maxUnavailable as number | string } : {}),
+    minReadySeconds: s.spec?.minReadySeconds ?? 0,
+  };
+}
+
+/** The pod name's revision suffix: "web-7b9f6c5d4" → "7b9f6c5d4" (for messages). */
+export const shortRevision = (rev: string | undefined): string => rev?.replace(/^.*-/, '') ?? '?';
 
 export function ordinalOf(podName: string, sts: string): number {
   const m = new RegExp(`^${sts.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)$`).exec(podName);
@@ -88,6 +137,7 @@ export function podEntry(seq: number, at: Date, type: PodEntry['type'], pod: k8s
     node: pod.spec?.nodeName,
     ip: pod.status?.podIP,
     restarts: (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0),
+    ...(pod.metadata?.labels?.['controller-revision-hash'] ? { revision: pod.metadata.labels['controller-revision-hash'] } : {}),
     waiting: pod.status?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason,
     containers: containerStates(pod),
     ...pullErrorsOf(pod),
@@ -205,6 +255,10 @@ export function describeEntry(e: Entry): string {
   const t = clockOf(e.at);
   if (e.kind === 'action') return `${t}  #${e.seq}  action  ${e.text}`;
   if (e.kind === 'event') return `${t}  #${e.seq}  event   ${e.object} ${e.reason}: ${e.message}`;
+  if (e.kind === 'statefulset') {
+    const revs = e.currentRevision === e.updateRevision ? `revision ${shortRevision(e.updateRevision)}` : `current ${shortRevision(e.currentRevision)} → update ${shortRevision(e.updateRevision)}`;
+    return `${t}  #${e.seq}  sts      ready ${e.readyReplicas} available ${e.availableReplicas} updated ${e.updatedReplicas}/${e.replicas} ${revs}${e.partition ? ` partition ${e.partition}` : ''}${e.strategy !== 'RollingUpdate' ? ` ${e.strategy}` : ''} (gen ${e.observedGeneration}/${e.generation})`;
+  }
   const state = [e.phase ?? 'Pending', e.ready ? 'Ready' : 'NotReady', e.terminating ? 'Terminating' : '', e.waiting ?? '', e.restarts ? `restarts=${e.restarts}` : ''].filter(Boolean).join(' ');
-  return `${t}  #${e.seq}  ${e.type.padEnd(8)} ${e.pod} ${state}${e.node ? ` on ${e.node}` : ''}${e.ip ? ` ip ${e.ip}` : ''}`;
+  return `${t}  #${e.seq}  ${e.type.padEnd(8)} ${e.pod} ${state}${e.revision ? ` rev ${e.revision.replace(/^.*-/, '')}` : ''}${e.node ? ` on ${e.node}` : ''}${e.ip ? ` ip ${e.ip}` : ''}`;
 }

@@ -9,23 +9,26 @@ import { debug } from '../log.ts';
 import type { Kube } from '../kube/client.ts';
 import type { ProbeResult } from '../wait/poll.ts';
 import { ObjectWatch, waitOnChanges } from '../wait/watch.ts';
-import { describeEntry, podEntry, type ActionEntry, type Entry, type EventEntry, type PodEntry } from './model.ts';
+import { describeEntry, podEntry, statefulSetEntry, type ActionEntry, type Entry, type EventEntry, type PodEntry, type StatefulSetEntry } from './model.ts';
 
 export class TimelineRecorder {
   private log: Entry[] = [];
   private seq = 0;
   private current = new Map<string, PodEntry>();
+  private sts?: StatefulSetEntry;
   private listeners = new Set<() => void>();
   private watches: Array<ObjectWatch<k8s.KubernetesObject>> = [];
 
   private constructor(
     readonly namespace: string,
     readonly statefulSet: string,
+    /** spec.ordinals.start: the pods are <sts>-K … <sts>-(K+N-1) */
+    readonly firstOrdinal: number,
   ) {}
 
-  /** Starts watching pods matching `selector` and the namespace's events. */
-  static async start(kube: Kube, namespace: string, statefulSet: string, selector: Record<string, string>): Promise<TimelineRecorder> {
-    const r = new TimelineRecorder(namespace, statefulSet);
+  /** Starts watching pods matching `selector`, the StatefulSet and the namespace's events. */
+  static async start(kube: Kube, namespace: string, statefulSet: string, selector: Record<string, string>, opts: { firstOrdinal?: number } = {}): Promise<TimelineRecorder> {
+    const r = new TimelineRecorder(namespace, statefulSet, opts.firstOrdinal ?? 0);
     const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
     const pods = new ObjectWatch<k8s.V1Pod>(kube, {
       path: `/api/v1/namespaces/${namespace}/pods`,
@@ -40,8 +43,15 @@ export class TimelineRecorder {
     events.on((type, ev, at) => {
       if (type === 'add') r.onEvent(ev, at);
     });
-    await Promise.all([pods.start(), events.start()]);
-    r.watches.push(pods as unknown as ObjectWatch<k8s.KubernetesObject>, events as unknown as ObjectWatch<k8s.KubernetesObject>);
+    const fieldSelector = `metadata.name=${statefulSet}`;
+    const sets = new ObjectWatch<k8s.V1StatefulSet>(kube, {
+      path: `/apis/apps/v1/namespaces/${namespace}/statefulsets`,
+      list: () => kube.apps.listNamespacedStatefulSet({ namespace, fieldSelector }),
+      fieldSelector,
+    });
+    sets.on((type, s, at) => r.onStatefulSet(type, s, at));
+    await Promise.all([pods.start(), events.start(), sets.start()]);
+    r.watches.push(pods as unknown as ObjectWatch<k8s.KubernetesObject>, events as unknown as ObjectWatch<k8s.KubernetesObject>, sets as unknown as ObjectWatch<k8s.KubernetesObject>);
     return r;
   }
 
@@ -56,6 +66,25 @@ export class TimelineRecorder {
     if (type === 'DELETED') this.current.delete(e.pod);
     else this.current.set(e.pod, e);
     this.push(e);
+  }
+
+  /** Records the StatefulSet when what the verdicts read of it changed (not on every resync). */
+  private onStatefulSet(type: string, s: k8s.V1StatefulSet, at: Date): void {
+    if (type === 'delete') {
+      this.sts = undefined;
+      return;
+    }
+    const e = statefulSetEntry(this.seq + 1, at, s);
+    const same = (a: StatefulSetEntry, b: StatefulSetEntry) => JSON.stringify({ ...a, seq: 0, at: '' }) === JSON.stringify({ ...b, seq: 0, at: '' });
+    if (this.sts && same(this.sts, e)) return;
+    this.seq++;
+    this.sts = e;
+    this.push(e);
+  }
+
+  /** The StatefulSet as last recorded (undefined before it exists or after it is deleted). */
+  statefulSetState(): StatefulSetEntry | undefined {
+    return this.sts;
   }
 
   private onEvent(ev: k8s.CoreV1Event, at: Date): void {
