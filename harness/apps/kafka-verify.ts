@@ -6,11 +6,21 @@ export interface Ack {
   partition: number;
   offset: number;
   key: string;
+  /** when the send began and when it was acknowledged, ms since the epoch (producer lines with @sent/acked) */
+  sentAt?: number;
+  doneAt?: number;
+}
+
+export interface Nack {
+  key: string;
+  error: string;
+  sentAt?: number;
+  doneAt?: number;
 }
 
 export interface ProducerLog {
   acks: Ack[];
-  nacks: Array<{ key: string; error: string }>;
+  nacks: Nack[];
 }
 
 export interface Verification {
@@ -30,18 +40,20 @@ export interface Verification {
   unacknowledgedRead: number;
 }
 
-/** Parses "ACK <p> <o> <key>" and "NACK <key> <error>" lines out of k6's (raw-format) output. */
+const times = (sent?: string, done?: string) => (sent && done ? { sentAt: Number(sent), doneAt: Number(done) } : {});
+
+/** Parses "ACK <p> <o> <key> [@<sent>/<acked>]" and "NACK <key> [@<sent>/<failed>] <error>" lines out of k6's (raw-format) output. */
 export function parseProducerLog(text: string): ProducerLog {
   const acks: Ack[] = [];
-  const nacks: ProducerLog['nacks'] = [];
+  const nacks: Nack[] = [];
   for (const line of text.split('\n')) {
-    let m = /^ACK (-?\d+) (-?\d+) (\S+)$/.exec(line.trim());
+    let m = /^ACK (-?\d+) (-?\d+) (\S+)(?: @(\d+)\/(\d+))?$/.exec(line.trim());
     if (m) {
-      acks.push({ partition: Number(m[1]), offset: Number(m[2]), key: m[3]! });
+      acks.push({ partition: Number(m[1]), offset: Number(m[2]), key: m[3]!, ...times(m[4], m[5]) });
       continue;
     }
-    m = /^NACK (\S+) ?(.*)$/.exec(line.trim());
-    if (m) nacks.push({ key: m[1]!, error: m[2] ?? '' });
+    m = /^NACK (\S+)(?: @(\d+)\/(\d+))? ?(.*)$/.exec(line.trim());
+    if (m) nacks.push({ key: m[1]!, error: m[4] ?? '', ...times(m[2], m[3]) });
   }
   return { acks, nacks };
 }

@@ -53,15 +53,16 @@ const RUNNER_APP_FILES = ['bin', 'harness', 'suites', 'fixtures', 'package.json'
 export const REGISTRY_IMAGE = `ordinal.local/registry:${V.distribution}`;
 
 /** A Java application image: the JRE base, the app's Maven jars, and its scripts from harness/images/apps/<app>. */
-function jvmAppImage(app: 'zookeeper' | 'kafka', image: string, start: string, description: string): Artifact {
+function jvmAppImage(app: 'zookeeper' | 'kafka', image: string, start: string, description: string, tools: Record<string, { artifact: string; bin: string }> = {}): Artifact {
+  const toolCopies = Object.entries(tools).map(([v, t]) => ` ${v}/${t.bin}:/usr/local/bin/${t.bin}`).join('');
   return {
     id: `image/${app}`,
     description,
     group: 'apps',
     recipe: 'layer-image.sh',
     files: [`apps/${app}`],
-    deps: { BASE: 'image/jre', JARS: `maven/${app}` },
-    env: { FILES: `apps/${app}`, COPIES: `JARS/lib:/opt/${app}/lib FILES/bin:/usr/local/bin FILES/conf:/opt/${app}/conf`, CMD: `["${start}"]` },
+    deps: { BASE: 'image/jre', JARS: `maven/${app}`, ...Object.fromEntries(Object.entries(tools).map(([v, t]) => [v, t.artifact])) },
+    env: { FILES: `apps/${app}`, COPIES: `JARS/lib:/opt/${app}/lib FILES/bin:/usr/local/bin FILES/conf:/opt/${app}/conf${toolCopies}`, CMD: `["${start}"]` },
     image,
   };
 }
@@ -248,7 +249,15 @@ export const ARTIFACTS: readonly Artifact[] = [
     env: { COORDS: `org.apache.kafka:kafka_${V.scala}:${V.kafka} org.apache.kafka:kafka-tools:${V.kafka} ch.qos.reload4j:reload4j:1.2.25 org.slf4j:slf4j-reload4j:1.7.36` },
   },
   jvmAppImage('zookeeper', ZOOKEEPER_IMAGE, 'zk-start', `${ZOOKEEPER_IMAGE}: ZooKeeper on OpenJDK 17 with ordinal's start and readiness scripts`),
-  jvmAppImage('kafka', KAFKA_IMAGE, 'kafka-start', `${KAFKA_IMAGE}: Kafka (ZooKeeper mode) on OpenJDK 17 with ordinal's start script`),
+  {
+    id: 'go/kafka-ready',
+    description: `kafka-ready, the Kafka fixture's readiness probe: Ready once the broker is in the ISR of every partition it replicates (harness/images/kafka-probe, on kafka-go ${V.kafkaGo})`,
+    group: 'apps',
+    recipe: 'go-local.sh',
+    files: ['kafka-probe'],
+    env: { SRC: 'kafka-probe', BIN: 'kafka-ready' },
+  },
+  jvmAppImage('kafka', KAFKA_IMAGE, 'kafka-start', `${KAFKA_IMAGE}: Kafka (ZooKeeper mode) on OpenJDK 17 with ordinal's start script and readiness probe (kafka-ready)`, { READY: { artifact: 'go/kafka-ready', bin: 'kafka-ready' } }),
   {
     id: 'go/k6',
     description: `k6 ${V.k6} built by xk6 ${V.xk6} with ordinal's extension k6/x/ordinal (Kafka on kafka-go ${V.kafkaGo}, ZooKeeper sessions)`,

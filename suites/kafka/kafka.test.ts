@@ -6,7 +6,9 @@
 // broker pod (once gracefully, once forced) and then rolls the StatefulSet; afterwards every
 // acknowledged message must read back where it was acknowledged. The topic's effective settings
 // are judged first: anything weaker than RF 3, min.insync.replicas 2, acks=all and no unclean
-// leader election is flagged.
+// leader election is flagged. Write availability is measured per phase of that run (baseline,
+// graceful leader loss, forced leader loss, rolling restart) and the graceful ones are held to the
+// bounds in harness/apps/availability-bounds.ts.
 import { defineSuite, type CheckContext } from '../../harness/suite/check.ts';
 import { memberNames, waitForQuorum, zkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { describeLoss, failureReasons, parseProducerLog, parseRecords, verify } from '../../harness/apps/kafka-verify.ts';
@@ -15,6 +17,9 @@ import { judgeBrokerIds, judgeListeners, stableName, type BrokerPod, type Listed
 import { clusterDomainFrom } from '../../harness/kube/dns.ts';
 import { deletePod, restartStatefulSet, waitForRollout, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
 import { poll } from '../../harness/wait/poll.ts';
+import { writeAvailability, type Phase } from '../../harness/apps/write-availability.ts';
+import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
+import type { ProducerLog } from '../../harness/apps/kafka-verify.ts';
 import { Impossible, TimeoutError, formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 
@@ -176,11 +181,13 @@ async function waitForIsr(session: SuiteSession, job: K6Job, what: string): Prom
   }, { timeoutMs: session.cfg.timeouts.faultRecovery, intervalMs: 1000 });
 }
 
-/** Waits until k6 has logged `n` more acknowledgements since `since` (the producer is making progress). */
+/** Waits until k6 has logged `n` more acknowledgements since `since` (the producer is making progress); a producer whose setup gave up ends the wait with its reason. */
 async function waitForAcks(session: SuiteSession, job: K6Job, since: Date, n: number): Promise<void> {
   await poll(`producer ${job.pod}`, `${n} acknowledged messages since ${since.toISOString().slice(11, 19)}`, async () => {
     const sinceSeconds = Math.max(1, Math.ceil((Date.now() - since.getTime()) / 1000));
     const log = await session.kube.core.readNamespacedPodLog({ name: job.pod, namespace: session.namespace, container: 'k6', sinceSeconds });
+    const gaveUp = /topic \S+ not writable within \d+s: [^\n"]*/.exec(log);
+    if (gaveUp) throw new Impossible(`the producer never started its load: ${gaveUp[0]}`);
     const acks = log.split('\n').filter((l) => l.startsWith('ACK ')).length;
     return { done: acks >= n, observed: `${acks} acks` };
   }, { timeoutMs: session.cfg.timeouts.faultRecovery, intervalMs: 1000 });
@@ -206,6 +213,8 @@ async function killLeader(c: CheckContext, job: K6Job, force: boolean): Promise<
 }
 
 type Trend = { values: Record<string, number> };
+/** the producer's log and the phases of acked-messages-kept, for write-availability */
+let load: { log: ProducerLog; phases: Phase[] } | undefined;
 type Summary = { metrics: Record<string, Trend>; state: { testRunDurationMs: number } };
 
 s.check('acked-messages-kept', 'no acknowledged message is lost through leader deletion (graceful, forced) and a rolling restart', async (c) => {
@@ -214,20 +223,34 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
   // k6 runs until interrupted; its own duration and the Job's deadline are only backstops
   const backstop = T.load + 2 * (T.quorum + T.podReady + T.faultRecovery) + T.rollout + T.faultRecovery;
   const started = new Date();
-  const job = await K6Job.start(session, 'kafka-produce.js', { BROKERS: brokers, TOPIC: topic, ACKS: producerAcks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: k6Duration(backstop) }, { deadlineMs: backstop + T.load });
+  // the producer's setup() waits (WAIT_S) until the topic is writable before any load is offered
+  const job = await K6Job.start(session, 'kafka-produce.js', { BROKERS: brokers, TOPIC: topic, ACKS: producerAcks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: k6Duration(backstop), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: backstop + T.load });
   await waitForAcks(session, job, started, 50);
-  await killLeader(c, job, false);
-  await killLeader(c, job, true);
-  session.recorder!.action(`rolling restart of StatefulSet ${k.statefulSet}`);
-  const t0 = performance.now();
-  await restartStatefulSet(session.kube, session.namespace, k.statefulSet);
-  await waitForRollout(session.kube, session.namespace, k.statefulSet, T.rollout);
-  await waitForIsr(session, job, 'after the rolling restart');
-  c.measure('rollingRestartMs', performance.now() - t0);
+  const phases: Phase[] = [];
+  const phase = async (name: string, graceful: boolean, bounds: Phase['bounds'], fn: () => Promise<void>) => {
+    const from = Date.now();
+    await fn();
+    phases.push({ name, from, to: Date.now(), graceful, ...(bounds ? { bounds } : {}) });
+  };
+  const baselineTo = Date.now();
+  await phase('graceful leader loss', true, undefined, () => killLeader(c, job, false));
+  await phase('forced leader loss', false, undefined, () => killLeader(c, job, true));
+  await phase('rolling restart', true, AVAILABILITY_BOUNDS.kafka.rollingRestart, async () => {
+    session.recorder!.action(`rolling restart of StatefulSet ${k.statefulSet}`);
+    const t0 = performance.now();
+    await restartStatefulSet(session.kube, session.namespace, k.statefulSet);
+    await waitForRollout(session.kube, session.namespace, k.statefulSet, T.rollout);
+    await waitForIsr(session, job, 'after the rolling restart');
+    c.measure('rollingRestartMs', performance.now() - t0);
+  });
   await waitForAcks(session, job, new Date(), 50);
   await job.interrupt();
   const done = await job.wait(T.load);
   const log = parseProducerLog(done.logs);
+  // the baseline: from the first send of the load (after setup found the topic writable) to the first fault
+  const firstSend = Math.min(...[...log.acks, ...log.nacks].filter((x) => !x.key.includes('-writable-')).map((x) => x.sentAt ?? Infinity));
+  if (Number.isFinite(firstSend) && firstSend < baselineTo) phases.unshift({ name: 'baseline', from: firstSend, to: baselineTo, graceful: true });
+  load = { log, phases };
   const summary = parseMarker<Summary>(done.logs, 'ORDINAL-K6-SUMMARY');
   const readBack = await runK6(session, 'kafka-verify.js', { BROKERS: brokers, TOPIC: topic, TIMEOUT_MS: String(T.load) }, T.load * 2);
   const recs = parseRecords(readBack.logs);
@@ -264,4 +287,27 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
   }
   if (v.failed) c.note(`failed sends (never acknowledged, so allowed to be missing): ${Object.entries(k6.failedByReason).map(([r, n]) => `${n}× ${r}`).join('; ')}`);
   c.note(`${v.acknowledged} acknowledged of ${v.produced} produced (${v.failed} failed sends) at ${k6.throughputPerSec} msg/s, p95 ${formatMs(k6.latencyMs.p95 ?? 0)}, p99 ${formatMs(k6.latencyMs.p99 ?? 0)}; all ${v.acknowledged} read back (${v.acknowledged - v.misplaced.length} at their acknowledged offsets, ${v.misplaced.length} only at another), ${v.read} records, ${v.duplicates} duplicate keys`);
+});
+
+s.check('write-availability', 'in each graceful phase of that run ≥ 95 % of sends are acknowledged with no gap over 5 s (the rolling restart, which restarts the controller too: its gap measured); the forced leader loss is measured', async (c) => {
+  const { session } = c;
+  const measured = load;
+  if (!measured) return c.notApplicable('kafka/acked-messages-kept did not run its load to the end (left out by --focus/--skip, or it ended early: see its result), so there is no load to measure');
+  const v = writeAvailability(measured.log, measured.phases, AVAILABILITY_BOUNDS.kafka);
+  for (const p of v.phases) {
+    const key = p.name.replace(/ (\w)/g, (_, x: string) => x.toUpperCase());
+    c.measure(`${key}.ackedRatio`, Math.round(p.ackedRatio * 10000) / 10000, 'ratio');
+    c.measure(`${key}.longestGapMs`, p.longestGapMs);
+    c.measure(`${key}.sent`, p.sent, 'count');
+  }
+  const roll = v.phases.find((p) => p.name === 'rolling restart');
+  if (roll) {
+    c.measure('rollingAckedRatio', Math.round(roll.ackedRatio * 10000) / 10000, 'ratio');
+    c.measure('rollingLongestGapMs', roll.longestGapMs);
+  }
+  session.writeExtra({ ...(session.extras as object), writeAvailability: v.phases });
+  if (!v.ok) {
+    c.fail(`StatefulSet ${session.namespace}/${k.statefulSet}, topic ${topic} (acks=${producerAcks}): ${v.message}. Refused sends in a graceful phase mean a broker was stopped while the partition could not spare it: make a broker Ready only once it is back in the ISR of every partition it replicates (not when its port opens), so a rolling update waits for it before stopping the next; Not Enough Replicas means the ISR fell below min.insync.replicas`);
+  }
+  c.note(v.message);
 });

@@ -1,11 +1,18 @@
 // zookeeper: the ensemble a StatefulSet should give. Each member's myid matches its ordinal and the
 // server.N entries name the members' DNS names; one quorum forms (one leader, the others
 // followers); a znode written through zk-0 is read from zk-2; deleting the leader's pod elects a
-// new leader within a bound (measured) and loses no znode; deleting every pod loses nothing.
+// new leader within a bound (measured) and loses no znode; a configuration change rolls the members
+// one at a time while a serving quorum holds (harness/apps/availability-bounds.ts) and loses no
+// znode; deleting every pod loses nothing.
 import { randomBytes } from 'node:crypto';
 import { defineSuite } from '../../harness/suite/check.ts';
 import { describeMembers, memberNames, quorumOf, srvr, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
-import { deletePod, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
+import { changePodTemplate, deletePod, setTemplateEnv, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
+import { waitForSettled } from '../../harness/kube/rollout.ts';
+import { quorumThroughout, type QuorumSample } from '../../harness/apps/zookeeper-quorum.ts';
+import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
+import { rollingUpdate } from '../../harness/timeline/update-verdicts.ts';
+import { excerpt } from '../../harness/timeline/model.ts';
 import { execInPod } from '../../harness/kube/exec.ts';
 import { poll } from '../../harness/wait/poll.ts';
 import { formatMs } from '../../harness/errors.ts';
@@ -43,7 +50,8 @@ s.check('myid-from-ordinal', "each member's myid is its ordinal + 1 and server.N
   const { session } = c;
   z = zkSettings(session);
   const problems: string[] = [];
-  for (const [ordinal, pod] of memberNames(z).entries()) {
+  for (const [i, pod] of memberNames(z).entries()) {
+    const ordinal = z.firstOrdinal + i;
     // a member of a broken ensemble may be between restarts: read once its container runs again
     let last = '';
     const stdout = await poll(`myid and ${z.configFile} of ${pod}`, 'to be readable (container running)', async () => {
@@ -111,6 +119,46 @@ s.check('leader-failover', "deleting the leader's pod elects a new leader within
   c.measure('rejoinedMs', performance.now() - t0);
   for (const p of names) await expectZnodes(session, p, `the leader ${leader} was deleted`, c.fail);
   c.note(`${elected} became leader ${formatMs(electionMs)} after ${leader} was deleted; ${leader} rejoined as follower`);
+}, { needs: ['replication'] });
+
+s.check('rolling-update', 'a configuration change rolls the members one at a time, highest first, while a serving quorum holds (no gap longer than one election) and no znode is lost', async (c) => {
+  const { session } = c;
+  const names = memberNames(z);
+  const T = session.cfg.timeouts;
+  const rec = session.recorder!;
+  const path = `/ordinal-update-${randomBytes(4).toString('hex')}`;
+  await zkCli(session, z, names[0]!, ['create', path, 'written-before-the-update']);
+  znodes.set(path, 'written-before-the-update');
+  const act = rec.action(`configuration change of ${z.statefulSet} (env ORDINAL_CONFIG_REVISION): a rolling update`);
+  const t0 = performance.now();
+  const applied = await changePodTemplate(session.kube, session.namespace, z.statefulSet, 'configuration change', (t) => setTemplateEnv(t, z.container, 'ORDINAL_CONFIG_REVISION', session.ctx.runId));
+  // srvr on every member, back to back, until the rollout settles (bounded by the rollout bound)
+  let settled: { rev?: string; err?: unknown } | undefined;
+  const done = waitForSettled(rec, z.replicas, T.rollout, { generation: applied.metadata!.generation! }).then((st) => (settled = { rev: st.updateRevision }), (err: unknown) => (settled = { err }));
+  const samples: QuorumSample[] = [];
+  const deadline = Date.now() + T.rollout;
+  while (!settled && Date.now() < deadline) {
+    const at = Date.now();
+    samples.push({ at, members: await Promise.all(names.map((p) => srvr(session, z, p))) });
+  }
+  await done;
+  if (settled!.err) throw settled!.err;
+  samples.push({ at: Date.now(), members: await Promise.all(names.map((p) => srvr(session, z, p))) });
+  c.measure('rolloutMs', performance.now() - t0);
+  const v = quorumThroughout(samples, { size: z.replicas, maxNoQuorumMs: AVAILABILITY_BOUNDS.zookeeper.maxNoQuorumMs });
+  c.measure('longestNoQuorumMs', v.longestNoQuorumMs);
+  c.measure('samples', v.samples, 'count');
+  const order = rollingUpdate(rec.entries(), { afterSeq: act.seq, toRevision: settled!.rev!, ordinals: names.map((_, i) => z.firstOrdinal + i) });
+  if (!order.ok) c.fail(`ZooKeeper StatefulSet ${session.namespace}/${z.statefulSet}: ${order.message}`, order.excerpt);
+  if (!v.ok) {
+    // the pods' timeline while the ensemble had no quorum
+    const w = v.worst ?? { from: samples[0]!.at, to: samples.at(-1)!.at };
+    const during = rec.entries().filter((e) => e.kind === 'pod' && Date.parse(e.at) >= w.from && Date.parse(e.at) <= w.to).map((e) => e.seq);
+    c.fail(`ZooKeeper ensemble ${session.namespace}/${z.statefulSet} during a rolling update: ${v.message}. A member must be Ready only while it serves in the quorum (readiness from srvr, as zk-ready does), so the rollout waits for it before it stops the next; a PodDisruptionBudget does not hold a rolling update back`, excerpt(rec.entries(), during, 0));
+  }
+  await waitForQuorum(session, z, names, T.quorum);
+  for (const p of names) await expectZnodes(session, p, 'the rolling update', c.fail);
+  c.note(`${order.message}; ${v.message}`);
 }, { needs: ['replication'] });
 
 s.check('all-pods-deletion', 'deleting every member loses no znode', async (c) => {

@@ -186,7 +186,12 @@ func (m *ModuleInstance) metadata(o map[string]any) ([]map[string]any, error) {
 		return r
 	}
 	for _, p := range parts {
-		out = append(out, map[string]any{"partition": p.ID, "leader": p.Leader.ID, "leaderHost": p.Leader.Host, "replicas": ids(p.Replicas), "isr": ids(p.Isr)})
+		// kafka-go gives a partition without a leader (id -1) the zero Broker, id 0: report -1
+		leader := p.Leader.ID
+		if p.Leader.Host == "" {
+			leader = -1
+		}
+		out = append(out, map[string]any{"partition": p.ID, "leader": leader, "leaderHost": p.Leader.Host, "replicas": ids(p.Replicas), "isr": ids(p.Isr)})
 	}
 	return out, nil
 }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { quorumThroughout, type QuorumSample } from './zookeeper-quorum.ts';
+import type { Member } from './zookeeper-ensemble.ts';
+
+const T0 = Date.parse('2026-12-01T12:00:00Z');
+const m = (pod: string, mode?: string): Member => (mode ? { pod, srvr: { serving: mode !== 'none', mode } as Member['srvr'] } : { pod, error: 'connection refused' });
+/** one sample per 500 ms; each string is the modes of zk-0, zk-1, zk-2 (L leader, F follower, - down, N not serving) */
+const samples = (...rows: string[]): QuorumSample[] =>
+  rows.map((r, i) => ({ at: T0 + i * 500, members: [...r].map((c, j) => m(`zk-${j}`, c === 'L' ? 'leader' : c === 'F' ? 'follower' : c === 'N' ? 'none' : undefined)) }));
+
+describe('quorumThroughout', () => {
+  it('passes a rolling update where one follower at a time is down', () => {
+    const v = quorumThroughout(samples('FLF', 'FL-', 'FLN', 'FLF', '-LF', 'FLF'), { size: 3, maxNoQuorumMs: 10_000 });
+    expect(v.ok, v.message).toBe(true);
+    expect(v.longestNoQuorumMs).toBe(0);
+    expect(v.leaders).toEqual(['zk-1']);
+  });
+
+  it('passes one short election and reports the leaders', () => {
+    const v = quorumThroughout(samples('FFL', 'FF-', 'NN-', 'LF-', 'LFF'), { size: 3, maxNoQuorumMs: 10_000 });
+    expect(v.ok, v.message).toBe(true);
+    expect(v.longestNoQuorumMs).toBe(1500);
+    expect(v.leaders).toEqual(['zk-2', 'zk-0']);
+  });
+
+  it('fails when two members are down at once for longer than one election', () => {
+    const v = quorumThroughout(samples('FFL', 'F--', ...Array(24).fill('N--'), 'FFL'), { size: 3, maxNoQuorumMs: 10_000 });
+    expect(v.ok).toBe(false);
+    expect(v.message).toMatch(/^the ensemble had no serving quorum for 13\.0 s from 12:00:00\.0 to 12:00:13\.0 \(bound 10 s, one election\); e\.g\. zk-0=follower, zk-1=unreachable, zk-2=unreachable$/);
+  });
+
+  it('fails when the quorum is still lost at the end', () => {
+    expect(quorumThroughout(samples('FFL', 'N--'), { size: 3, maxNoQuorumMs: 10_000 }).message).toContain('no serving quorum at the end');
+  });
+});

@@ -1,0 +1,69 @@
+// Whether a ZooKeeper ensemble kept a serving quorum through a change, from `srvr` samples of every
+// member taken back to back while the change ran. Pure: unit-tested on recorded samples.
+import { clockOf } from '../timeline/model.ts';
+import type { Member } from './zookeeper-ensemble.ts';
+
+export interface QuorumSample {
+  /** when the sample was taken (ms since epoch; the first member's exec began then) */
+  at: number;
+  members: Member[];
+}
+
+/** One leader serving and, with it, a majority of `size` members serving (leader or follower). */
+export function hasQuorum(s: QuorumSample, size: number): boolean {
+  const serving = s.members.filter((m) => m.srvr?.serving && (m.srvr.mode === 'leader' || m.srvr.mode === 'follower'));
+  return serving.filter((m) => m.srvr!.mode === 'leader').length === 1 && serving.length > size / 2;
+}
+
+export interface QuorumVerdict {
+  ok: boolean;
+  message: string;
+  /** the longest stretch without a quorum, ms (from the last sample with one to the next) */
+  longestNoQuorumMs: number;
+  samples: number;
+  /** leaders seen, in order (a change of leader is an election) */
+  leaders: string[];
+  /** the longest stretch without a quorum (ms since the epoch), for a timeline excerpt */
+  worst?: { from: number; to: number };
+}
+
+/** A serving quorum throughout, but for stretches no longer than `maxNoQuorumMs` (one election). */
+export function quorumThroughout(samples: QuorumSample[], opts: { size: number; maxNoQuorumMs: number }): QuorumVerdict {
+  let longest = 0;
+  let worst: { from: number; to: number } | undefined;
+  let lastOk: number | undefined = samples[0]?.at;
+  let lost: QuorumSample | undefined;
+  const leaders: string[] = [];
+  for (const s of samples) {
+    const leader = s.members.find((m) => m.srvr?.serving && m.srvr.mode === 'leader')?.pod;
+    if (leader && leaders.at(-1) !== leader) leaders.push(leader);
+    if (hasQuorum(s, opts.size)) {
+      if (lost && lastOk !== undefined && s.at - lastOk > longest) {
+        longest = s.at - lastOk;
+        worst = { from: lastOk, to: s.at };
+      }
+      lost = undefined;
+      lastOk = s.at;
+    } else {
+      lost ??= s;
+    }
+  }
+  const end = samples.at(-1);
+  if (lost && end && lastOk !== undefined && end.at - lastOk >= longest) {
+    longest = end.at - lastOk;
+    worst = { from: lastOk, to: end.at };
+  }
+  const stillLost = !!lost;
+  const describe = (s: QuorumSample) => s.members.map((m) => `${m.pod}=${m.srvr ? (m.srvr.serving ? m.srvr.mode : 'not serving') : 'unreachable'}`).join(', ');
+  const worstSample = worst ? samples.find((s) => s.at > worst!.from && !hasQuorum(s, opts.size)) : undefined;
+  const ok = samples.length > 0 && !stillLost && longest <= opts.maxNoQuorumMs;
+  const where = worst ? `from ${clockOf(new Date(worst.from).toISOString())} to ${clockOf(new Date(worst.to).toISOString())}` : '';
+  const message = samples.length === 0
+    ? 'no sample of the ensemble was taken'
+    : stillLost
+      ? `the ensemble had no serving quorum at the end (since ${clockOf(new Date(lastOk ?? end!.at).toISOString())}: ${describe(end!)})`
+      : longest > opts.maxNoQuorumMs
+        ? `the ensemble had no serving quorum for ${(longest / 1000).toFixed(1)} s ${where} (bound ${opts.maxNoQuorumMs / 1000} s, one election)${worstSample ? `; e.g. ${describe(worstSample)}` : ''}`
+        : `a serving quorum in ${samples.length} samples but for ${(longest / 1000).toFixed(1)} s at most${where ? ` (${where})` : ''}; leaders ${leaders.join(' → ') || 'none'}`;
+  return { ok, message, longestNoQuorumMs: longest, samples: samples.length, leaders, ...(worst ? { worst } : {}) };
+}
