@@ -62,6 +62,24 @@ describe('ordinal CLI input errors', { timeout: 30_000 }, () => {
     }
   });
 
+  it('gate: one argument, a file that is not a results file, a folder without one, runs of different fixtures', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ordinal-gate-'));
+    const results = (fixture: string) => JSON.stringify({ schema: 'ordinal.results/v1', runId: fixture, startedAt: '', cluster: {}, checks: [{ id: 'identity/dns', suite: 'identity', title: 'dns', verdict: 'passed', durationMs: 1, clusterWaitMs: 0, fixture, measurements: {}, notes: [] }] });
+    try {
+      writeFileSync(path.join(dir, 'web.json'), results('web'));
+      writeFileSync(path.join(dir, 'zk.json'), results('zookeeper'));
+      writeFileSync(path.join(dir, 'findings.json'), JSON.stringify({ schema: 'ordinal.diagnose/v1', results: [] }));
+      writeFileSync(path.join(dir, 'junit_01.xml'), '<testsuites/>');
+      expectUserError(await cli('gate', path.join(dir, 'web.json')), /gate compares two runs, got 1 argument$/, /ordinal gate BASELINE CANDIDATE/);
+      expectUserError(await cli('gate', path.join(dir, 'web.json'), path.join(dir, 'findings.json')), /candidate .*findings\.json is not an ordinal results file \(a diagnose report; expected schema "ordinal\.results\/v1"\)/, /results\.json of an `ordinal run`/);
+      expectUserError(await cli('gate', path.join(dir, 'junit_01.xml'), path.join(dir, 'web.json')), /baseline .*junit_01\.xml is not JSON/, /results\.json/);
+      expectUserError(await cli('gate', tmpdir(), path.join(dir, 'web.json')), /baseline .* is a folder without a results\.json/, /report folder/);
+      expectUserError(await cli('gate', path.join(dir, 'web.json'), path.join(dir, 'zk.json')), /the runs are of different fixtures: the baseline ran web, the candidate zookeeper/, /same fixtures/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('unknown ORDINAL_TIMEOUT_* variable', async () => {
     const r = await run(['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run', '--suite', 'identity'], { allowFailure: true, timeoutMs: 30_000, env: { ORDINAL_DEBUG: undefined, ORDINAL_TIMEOUT_PODREADY: '5m' } });
     expectUserError(r, /unknown timeout variable ORDINAL_TIMEOUT_PODREADY/, /ORDINAL_TIMEOUT_POD_READY/);

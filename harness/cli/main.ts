@@ -8,6 +8,7 @@ import { diagnoseCommand } from './diagnose.ts';
 import { runCommand } from './run.ts';
 import { testCommand } from './test.ts';
 import { benchCommand } from './bench.ts';
+import { gateCommand } from './gate.ts';
 import { interruptSignal, ownSignals, untilCleanedUp } from '../lifecycle.ts';
 
 const USAGE = `ordinal — conformance suite for stateful workloads on Kubernetes
@@ -21,6 +22,7 @@ usage: npx ordinal <command> [options]     (each command takes --help)
   registry up|down|status                               a local registry the kind cluster pulls from
   plugin sonobuoy                                       print a Sonobuoy plugin definition for the runner image
   diagnose [-n NS] [STATEFULSET] [--all-namespaces]     read-only diagnosis of live StatefulSets
+  gate BASELINE CANDIDATE                               compare two runs' results; exit 1 on a regression
   test [--project unit,integration,suites,controls]     ordinal's own tests (npm test)
   bench [--cold-cluster]                                figures for docs/benchmarks.md
 `;
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   test: testCommand,
   bench: benchCommand,
+  gate: gateCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
