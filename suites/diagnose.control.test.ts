@@ -1,8 +1,8 @@
 // `ordinal diagnose` on live fixtures, with a kubeconfig for a ServiceAccount that may only get, list
 // and watch (and read pod logs): each negative control is deployed (its suite's deploy check, kept
 // with --keep), and diagnose must name the fault its suite finds; on the healthy web and ZooKeeper
-// fixtures, and on web-parallel (Parallel is a choice the ordering suite calls not applicable), it
-// must report no error. The seed (maxClientCnxns=2, brokers behind one address) is
+// fixtures, and on web-parallel and web-ondelete (choices the ordering and updates suites call not
+// applicable), it must report no error. The seed (maxClientCnxns=2, brokers behind one address) is
 // diagnosed from ZooKeeper's refusals and the brokers' restarts alone, polled until the brokers have
 // failed at least once.
 import { readFileSync } from 'node:fs';
@@ -39,6 +39,9 @@ const CASES: Case[] = [
   { fixture: 'negative/web-deleted-delete', suite: 'storage', expect: { rule: 'retention', severity: 'warning', message: /deletes the claims whenDeleted/ } },
   { fixture: 'negative/zookeeper-fixed-myid', suite: 'zookeeper', env: { ORDINAL_TIMEOUT_QUORUM: '30s' }, expect: { rule: 'zookeeper-myid', severity: 'error', message: /claim the same id/ } },
   { fixture: 'negative/web-parallel', suite: 'ordering' },
+  { fixture: 'negative/web-ondelete', suite: 'updates' },
+  { fixture: 'negative/web-partition-leftover', suite: 'updates', expect: { rule: 'rollout', severity: 'warning', message: /^updateStrategy\.rollingUpdate\.partition is 1: pod web-0 is never updated/ } },
+  { fixture: 'negative/kafka-tcp-readiness', suite: 'kafka', expect: { rule: 'readiness', severity: 'warning', message: /^container kafka is Ready once port 9092 opens \(tcpSocket readiness probe\)/ } },
   { fixture: 'negative/kafka-broker-id-off-by-one', suite: 'kafka', expect: { rule: 'kafka-identity', severity: 'warning', message: /^kafka-0 runs as broker id 1, not its ordinal 0/ } },
   { fixture: 'negative/kafka-ip-listener', suite: 'kafka', expect: { rule: 'kafka-identity', severity: 'error', message: /advertises PLAINTEXT:\/\/[0-9.]+:9092, an IP address/ } },
   { fixture: 'negative/kafka-weak-acks', suite: 'kafka', expect: { rule: 'kafka-durability', severity: 'error', message: /min\.insync\.replicas=1/ } },
