@@ -14,22 +14,24 @@ export const AVAILABILITY_BOUNDS = {
   kafka: {
     /**
      * the share of sends that must be acknowledged in a graceful phase (baseline, graceful leader
-     * loss). The issue asks for 99 %; measured in CI, the graceful leader loss acknowledged 97.1 %
-     * and 98.4 % (99.8–99.9 % outside CI), the rest being in-flight sends to the stopping broker
-     * whose connection was reset ("connection reset by peer", "unexpected EOF"), which kafka-go's
-     * Writer does not retry. 95 % until ordinal's producer retries those as Java clients do.
+     * loss, rolling restart), as the issue asks. ordinal's producer resends a send whose broker went
+     * away (connection reset, name gone from DNS, leadership moved) for up to 10 s, as a Java producer
+     * does within delivery.timeout.ms; before it did, the in-flight sends to a stopping broker failed
+     * and the graceful leader loss acknowledged 97.1–98.4 % in CI. With it, measured here: 100 % in
+     * every phase on the healthy fixture; the Ready-on-open-port control 91.6 % in its rolling
+     * restart (8.9 % and 29.6 % without resends), its refusals by live brokers (Not Enough
+     * Replicas, Unknown Topic Or Partition) not being resent.
      */
-    minAckedRatio: 0.95,
+    minAckedRatio: 0.99,
     /** the longest stretch without any acknowledged send in a graceful phase */
     maxAckGapMs: 5000,
     /**
      * the rolling restart restarts the active controller too (a StatefulSet cannot roll it last, as
      * Strimzi does), and in ZooKeeper mode the other brokers record the new controller late: measured
-     * here, acks=all writes stalled 17.3 s and 20.3 s in two of six runs (0.3–0.6 s in others), with
-     * 98.0–99.7 % acknowledged. So the rolling restart's gap is measured, not bounded (Infinity),
-     * until that stall is fixed; its share is bounded like the others, which the Ready-on-open-port
-     * control (8.9 % and 29.6 %) fails.
+     * here, acks=all writes stalled 17.3 s and 20.3 s in two of six runs (0.3–0.6 s in others; 10.7 s
+     * with resends). So the rolling restart's gap is measured, not bounded (Infinity), until that stall
+     * is fixed; its share is bounded like the others.
      */
-    rollingRestart: { minAckedRatio: 0.95, maxAckGapMs: Infinity },
+    rollingRestart: { minAckedRatio: 0.99, maxAckGapMs: Infinity },
   },
 } as const;

@@ -289,7 +289,7 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
   c.note(`${v.acknowledged} acknowledged of ${v.produced} produced (${v.failed} failed sends) at ${k6.throughputPerSec} msg/s, p95 ${formatMs(k6.latencyMs.p95 ?? 0)}, p99 ${formatMs(k6.latencyMs.p99 ?? 0)}; all ${v.acknowledged} read back (${v.acknowledged - v.misplaced.length} at their acknowledged offsets, ${v.misplaced.length} only at another), ${v.read} records, ${v.duplicates} duplicate keys`);
 });
 
-s.check('write-availability', 'in each graceful phase of that run ≥ 95 % of sends are acknowledged with no gap over 5 s (the rolling restart, which restarts the controller too: its gap measured); the forced leader loss is measured', async (c) => {
+s.check('write-availability', 'in each graceful phase of that run ≥ 99 % of sends are acknowledged with no gap over 5 s (the rolling restart, which restarts the controller too: its gap measured); the forced leader loss is measured', async (c) => {
   const { session } = c;
   const measured = load;
   if (!measured) return c.notApplicable('kafka/acked-messages-kept did not run its load to the end (left out by --focus/--skip, or it ended early: see its result), so there is no load to measure');

@@ -9,12 +9,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	kafka "github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/protocol"
 	"go.k6.io/k6/js/modules"
 )
 
@@ -77,9 +81,11 @@ type Producer struct {
 	mu   sync.Mutex
 	last []kafka.Message
 	ack  string
+	// resend a send whose broker went away until this long after its first try (0: never)
+	delivery time.Duration
 }
 
-// producer({brokers, topic, acks: "all"|"1"|"0", timeoutMs})
+// producer({brokers, topic, acks: "all"|"1"|"0", timeoutMs, maxAttempts, deliveryTimeoutMs})
 func (m *ModuleInstance) producer(o map[string]any) (*Producer, error) {
 	acks := str(o, "acks", "all")
 	required := kafka.RequireAll
@@ -94,7 +100,7 @@ func (m *ModuleInstance) producer(o map[string]any) (*Producer, error) {
 		return nil, fmt.Errorf("acks must be all, 1 or 0, got %q", acks)
 	}
 	timeout := time.Duration(num(o, "timeoutMs", 10000)) * time.Millisecond
-	p := &Producer{ack: acks}
+	p := &Producer{ack: acks, delivery: time.Duration(num(o, "deliveryTimeoutMs", 0)) * time.Millisecond}
 	p.w = &kafka.Writer{
 		Addr: kafka.TCP(brokers(o)...),
 		// re-read partition leaders every second, so a failover is noticed quickly
@@ -123,7 +129,50 @@ func (m *ModuleInstance) producer(o map[string]any) (*Producer, error) {
 
 // Produce sends key/value and returns {partition, offset} once the broker acknowledged it
 // (with the producer's acks); it throws when the write was not acknowledged.
+//
+// With deliveryTimeoutMs, a send whose broker went away (its connection reset or closed, its name
+// gone from DNS, its leadership moved) is sent again, every half second, until that much time has
+// passed since the first try, as a Java producer does within delivery.timeout.ms: kafka-go's
+// Writer retries on the same cached leader for a couple of seconds only, which a broker's graceful
+// shutdown outlasts. Refusals by a live leader (NOT_ENOUGH_REPLICAS: the ISR is short) are not
+// retried beyond the Writer's own attempts, so an ISR that stays short still fails the sends.
 func (p *Producer) Produce(key, value string) (map[string]any, error) {
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		r, err := p.produceOnce(key, value)
+		if err == nil || p.delivery <= 0 || !brokerGone(err) || attempt >= maxResends || time.Since(start)+resendDelay > p.delivery {
+			return r, err
+		}
+		time.Sleep(resendDelay)
+	}
+}
+
+const (
+	resendDelay = 500 * time.Millisecond
+	maxResends  = 40
+)
+
+// brokerGone: the error says the broker (or its leadership) is gone, not that a live leader refused.
+func brokerGone(err error) bool {
+	var we kafka.WriteErrors
+	if errors.As(err, &we) {
+		for _, e := range we {
+			if e != nil && !brokerGone(e) {
+				return false
+			}
+		}
+		return we.Count() > 0
+	}
+	var dns *net.DNSError
+	var op *net.OpError
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) ||
+		errors.As(err, &dns) || errors.As(err, &op) ||
+		errors.Is(err, kafka.NotLeaderForPartition) || errors.Is(err, kafka.LeaderNotAvailable) || errors.Is(err, protocol.ErrNoLeader) ||
+		errors.Is(err, kafka.BrokerNotAvailable) || errors.Is(err, kafka.NetworkException)
+}
+
+func (p *Producer) produceOnce(key, value string) (map[string]any, error) {
 	p.mu.Lock()
 	p.last = nil
 	p.mu.Unlock()
