@@ -41,7 +41,6 @@ const CASES: Case[] = [
   { fixture: 'negative/web-parallel', suite: 'ordering' },
   { fixture: 'negative/web-ondelete', suite: 'updates' },
   { fixture: 'negative/web-partition-leftover', suite: 'updates', expect: { rule: 'rollout', severity: 'warning', message: /^updateStrategy\.rollingUpdate\.partition is 1: pod web-0 is never updated/ } },
-  { fixture: 'negative/kafka-tcp-readiness', suite: 'kafka', expect: { rule: 'readiness', severity: 'warning', message: /^container kafka is Ready once port 9092 opens \(tcpSocket readiness probe\)/ } },
   { fixture: 'negative/kafka-broker-id-off-by-one', suite: 'kafka', expect: { rule: 'kafka-identity', severity: 'warning', message: /^kafka-0 runs as broker id 1, not its ordinal 0/ } },
   { fixture: 'negative/kafka-ip-listener', suite: 'kafka', expect: { rule: 'kafka-identity', severity: 'error', message: /advertises PLAINTEXT:\/\/[0-9.]+:9092, an IP address/ } },
   { fixture: 'negative/kafka-weak-acks', suite: 'kafka', expect: { rule: 'kafka-durability', severity: 'error', message: /min\.insync\.replicas=1/ } },

@@ -1,6 +1,6 @@
 // Bad input reaches the operator as one line of cause and one of fix, exit code 2, no stack trace,
 // and before anything is created.
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,29 @@ describe('ordinal CLI input errors', { timeout: 30_000 }, () => {
       expectUserError(await cli('gate', path.join(dir, 'junit_01.xml'), path.join(dir, 'web.json')), /baseline .*junit_01\.xml is not JSON/, /results\.json/);
       expectUserError(await cli('gate', tmpdir(), path.join(dir, 'web.json')), /baseline .* is a folder without a results\.json/, /report folder/);
       expectUserError(await cli('gate', path.join(dir, 'web.json'), path.join(dir, 'zk.json')), /the runs are of different fixtures: the baseline ran web, the candidate zookeeper/, /same fixtures/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('gate on a recorded run: exit 0 against itself, exit 1 naming an injected regression, junit_01.xml and gate.json written', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ordinal-gate-'));
+    const recorded = path.join(PROJECT_ROOT, 'harness/gate/testdata/kafka.results.json');
+    try {
+      const same = await cli('gate', recorded, recorded, '--report-dir', path.join(dir, 'same'));
+      expect(same.exitCode, same.stderr).toBe(0);
+      expect(same.stdout).toMatch(/^kafka\/write-availability\s+passed\s+passed$/m);
+      expect(same.stderr).toMatch(/^gate passed: no regression/);
+      const r = JSON.parse(readFileSync(recorded, 'utf8'));
+      const wa = r.checks.find((c: { id: string }) => c.id === 'kafka/write-availability');
+      Object.assign(wa, { verdict: 'failed', diagnosis: 'rolling restart: 1369/1494 acknowledged (91.6 %)' });
+      writeFileSync(path.join(dir, 'candidate.json'), JSON.stringify(r));
+      const worse = await cli('gate', recorded, path.join(dir, 'candidate.json'), '--report-dir', path.join(dir, 'worse'));
+      expect(worse.exitCode, worse.stderr).toBe(1);
+      expect(worse.stdout).toMatch(/^kafka\/write-availability\s+passed\s+failed\s+REGRESSED\n {4}passed → failed: rolling restart: 1369\/1494 acknowledged \(91\.6 %\)$/m);
+      expect(worse.stderr).toMatch(/gate failed: 1 regression:\n {2}kafka\/write-availability: passed → failed/);
+      expect(readFileSync(path.join(dir, 'worse', 'junit_01.xml'), 'utf8')).toMatch(/failures="1"/);
+      expect(JSON.parse(readFileSync(path.join(dir, 'worse', 'gate.json'), 'utf8')).passed).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

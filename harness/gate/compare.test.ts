@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult, RunResults } from '../report/results.ts';
 import { compareRuns, fixtureMismatch, measurementRegressed } from './compare.ts';
@@ -119,5 +121,36 @@ describe('ordinal gate: comparing two runs', () => {
     expect(x).toMatch(/<testsuite name="ordinal.gate" tests="2" failures="1"/);
     expect(x).toContain('message="passed → failed: broke &lt;here&gt;"');
     expect(x.match(/<failure /g)).toHaveLength(1);
+  });
+});
+
+describe('ordinal gate on recorded runs', () => {
+  const load = (f: string) => JSON.parse(readFileSync(path.join(import.meta.dirname, 'testdata', f), 'utf8')) as RunResults;
+  // a healthy kafka suite run, and the kafka-tcp-readiness control's run (brokers Ready on an open port)
+  const healthy = load('kafka.results.json');
+  const control = load('kafka-tcp-readiness.results.json');
+
+  it('a run against itself: no regression', () => {
+    const g = compareRuns(healthy, healthy, files);
+    expect(g.passed).toBe(true);
+    expect(g.counts.same).toBe(healthy.checks.length);
+  });
+
+  it('refuses to compare a run with the control: different fixtures', () => {
+    expect(fixtureMismatch(healthy, control)).toBe('the runs are of different fixtures: the baseline ran kafka, the candidate kafka-tcp-readiness');
+  });
+
+  it("names the regression when the candidate's write availability is the control's", () => {
+    const bad = control.checks.find((c) => c.id === 'kafka/write-availability')!;
+    const cand: RunResults = { ...healthy, checks: healthy.checks.map((c) => (c.id === bad.id ? { ...bad, fixture: c.fixture } : c)) };
+    const g = compareRuns(healthy, cand, files);
+    expect(g.regressions).toHaveLength(1);
+    expect(g.regressions[0]).toMatch(/^kafka\/write-availability: passed → failed: StatefulSet \S+, topic \S+ \(acks=all\): rolling restart: 1369\/1494 acknowledged \(91\.6 %\)/);
+  });
+
+  it('a slower leader failover beyond its tolerance is named with both values', () => {
+    const slower: RunResults = { ...healthy, checks: healthy.checks.map((c) => (c.id === 'kafka/acked-messages-kept' ? { ...c, measurements: { ...c.measurements, p99Ms: { value: (c.measurements.p99Ms?.value ?? 0) * 3 + 1000, unit: 'ms' } } } : c)) };
+    const g = compareRuns(healthy, slower, files);
+    expect(g.regressions).toEqual([expect.stringMatching(/^kafka\/acked-messages-kept: p99Ms \S+ → \S+ \(p99 produce latency: 100 % and 250ms allowed\)$/)]);
   });
 });
