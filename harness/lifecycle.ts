@@ -32,6 +32,17 @@ export function onInterrupt(name: string, fn: () => Promise<void>): () => void {
   };
 }
 
+/**
+ * An undo that runs at most once, whether a caller or an interrupt runs it first: registered with
+ * onInterrupt until it has run (a fault's handle: every path restores what the fault changed).
+ */
+export function undoOnce(name: string, fn: () => Promise<void>): () => Promise<void> {
+  let undone: Promise<void> | undefined;
+  const undo = () => (undone ??= fn().finally(unregister));
+  const unregister = onInterrupt(name, undo);
+  return undo;
+}
+
 /** "interrupted by SIGINT" once the user interrupted, else undefined. */
 export function interruption(): string | undefined {
   return interruptSignal.aborted ? ((interruptSignal.reason as Error)?.message ?? 'interrupted') : undefined;

@@ -5,7 +5,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { OrdinalError } from '../errors.ts';
 import { api, type Kube } from '../kube/client.ts';
-import { onInterrupt } from '../lifecycle.ts';
+import { undoOnce } from '../lifecycle.ts';
 import { isPodReady } from '../timeline/model.ts';
 import { waitForWatch } from '../wait/watch.ts';
 
@@ -40,9 +40,7 @@ export async function injectDnsOutage(kube: Kube, timeoutMs: number): Promise<Ac
   if (!dep) throw new OrdinalError(`no CoreDNS Deployment (${SELECTOR}) in ${NS}`, 'run the DNS control on the kind cluster ordinal creates');
   const name = dep.metadata!.name!;
   const replicas = dep.spec?.replicas ?? 1;
-  let undone: Promise<void> | undefined;
-  const undo = () => (undone ??= scaleTo(kube, name, replicas, timeoutMs).finally(unregister));
-  const unregister = onInterrupt(`restore Deployment ${NS}/${name} to ${replicas} replicas`, undo);
+  const undo = undoOnce(`restore Deployment ${NS}/${name} to ${replicas} replicas`, () => scaleTo(kube, name, replicas, timeoutMs));
   try {
     await scaleTo(kube, name, 0, timeoutMs);
   } catch (err) {

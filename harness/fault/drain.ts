@@ -8,7 +8,7 @@
 // for a cluster ordinal created: a drain moves every pod of the node, not only ordinal's.
 import * as k8s from '@kubernetes/client-node';
 import { api, apiMessage, type Kube } from '../kube/client.ts';
-import { onInterrupt } from '../lifecycle.ts';
+import { undoOnce } from '../lifecycle.ts';
 import { apiStatus } from '../wait/retryable.ts';
 import { poll } from '../wait/poll.ts';
 import { waitForWatch } from '../wait/watch.ts';
@@ -106,9 +106,9 @@ async function waitForGone(kube: Kube, node: string, uids: Set<string>, timeoutM
 export async function drainNode(kube: Kube, node: string, opts: { timeoutMs: number; onAttempt?: (a: EvictionAttempt) => void }): Promise<Drain> {
   const before = await api(`read node ${node}`, () => kube.core.readNode({ name: node }));
   const wasCordoned = Boolean(before.spec?.unschedulable);
-  let undone: Promise<void> | undefined;
-  const undo = () => (undone ??= (wasCordoned ? Promise.resolve() : setUnschedulable(kube, node, false)).finally(unregister));
-  const unregister = onInterrupt(`uncordon node ${node}`, undo);
+  const undo = undoOnce(`uncordon node ${node}`, async () => {
+    if (!wasCordoned) await setUnschedulable(kube, node, false);
+  });
   const attempts: EvictionAttempt[] = [];
   try {
     if (!wasCordoned) await setUnschedulable(kube, node, true);

@@ -11,7 +11,8 @@ import type { CheckResult, RunResults } from '../report/results.ts';
 import { formatMs } from '../errors.ts';
 import { toleranceFor, type Tolerance } from './tolerances.ts';
 
-export type Change = 'same' | 'regressed' | 'not-applicable-now' | 'missing' | 'slower' | 'improved' | 'still-failing' | 'new';
+export const CHANGES = ['same', 'regressed', 'not-applicable-now', 'missing', 'slower', 'improved', 'still-failing', 'new'] as const;
+export type Change = (typeof CHANGES)[number];
 
 export interface MeasurementDelta {
   name: string;
@@ -136,7 +137,7 @@ export function compareRuns(baseline: RunResults, candidate: RunResults, files: 
     });
   }
   const regressions = rows.filter((r) => isRegression(r.change)).map((r) => `${r.id}: ${r.summary}`);
-  const counts = Object.fromEntries((['same', 'regressed', 'not-applicable-now', 'missing', 'slower', 'improved', 'still-failing', 'new'] as Change[]).map((k) => [k, rows.filter((r) => r.change === k).length])) as Record<Change, number>;
+  const counts = Object.fromEntries(CHANGES.map((k) => [k, rows.filter((r) => r.change === k).length])) as Record<Change, number>;
   const ref = (r: RunResults, file: string): RunRef => ({ runId: r.runId, startedAt: r.startedAt, clusterVersion: r.cluster.version, file });
   return { schema: 'ordinal.gate/v1', baseline: ref(baseline, files.baseline), candidate: ref(candidate, files.candidate), rows, regressions, counts, passed: regressions.length === 0 };
 }
