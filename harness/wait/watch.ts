@@ -98,8 +98,16 @@ export async function waitOnChanges<R>(
         onAbort = () => reject(opts.signal!.reason);
         opts.signal.addEventListener('abort', onAbort, { once: true });
       }
-      unsubscribe = subscribe(check);
-      (opts.start ? opts.start() : Promise.resolve()).then(check, reject);
+      // a list+watch announces its first list one object at a time: judging before that list is
+      // complete would see, say, "the evicted pods gone" in a cache that holds only one other pod
+      let started = !opts.start;
+      unsubscribe = subscribe(() => {
+        if (started) check();
+      });
+      (opts.start ? opts.start() : Promise.resolve()).then(() => {
+        started = true;
+        check();
+      }, reject);
     });
   } finally {
     endWait();
