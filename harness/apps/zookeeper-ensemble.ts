@@ -76,3 +76,27 @@ export async function zkCli(session: SuiteSession, z: ZkSettings, pod: string, a
   if (r.exitCode !== 0) throw new ExecError(`zkCli ${args.join(' ')} on ${pod} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`, r.exitCode);
   return r.stdout;
 }
+
+/** The znode's value, undefined when it does not exist; other zkCli failures throw. */
+export async function readZnode(session: SuiteSession, z: ZkSettings, pod: string, path: string): Promise<string | undefined> {
+  try {
+    const out = await zkCli(session, z, pod, ['get', path]);
+    return out.trim().split('\n').filter((l) => l && !l.startsWith('WatchedEvent')).at(-1);
+  } catch (err) {
+    if (/NoNode/.test((err as Error).message)) return undefined;
+    throw err;
+  }
+}
+
+/** Every znode of `znodes` (path → value written) reads back with its value through `pod`; else `fail`. */
+export async function expectZnodes(session: SuiteSession, z: ZkSettings, znodes: ReadonlyMap<string, string>, pod: string, after: string, fail: (d: string) => never): Promise<void> {
+  for (const [path, want] of znodes) {
+    let last = '';
+    const got = await poll(`znode ${path} via ${pod}`, `to read "${want}"`, async () => {
+      const v = await readZnode(session, z, pod, path);
+      last = v ?? 'absent';
+      return { done: v === want, observed: last, value: v };
+    }, { timeoutMs: session.cfg.timeouts.exec, intervalMs: 500 }).catch((e: Error) => (last = last || e.message, undefined));
+    if (got !== want) fail(`znode ${path} written before ${after} does not read back through ${pod} (expected "${want}", last read: ${last})`);
+  }
+}

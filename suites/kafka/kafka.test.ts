@@ -13,6 +13,7 @@ import { defineSuite, type CheckContext } from '../../harness/suite/check.ts';
 import { memberNames, waitForQuorum, zkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { describeLoss, failureReasons, parseProducerLog, parseRecords, verify } from '../../harness/apps/kafka-verify.ts';
 import { K6Job, k6Duration, parseMarker, runK6 } from '../../harness/load/k6.ts';
+import { createTopic, kafkaTarget, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
 import { judgeBrokerIds, judgeListeners, stableName, type BrokerPod, type ListedBroker, type Naming } from '../../harness/apps/kafka-identity.ts';
 import { clusterDomainFrom } from '../../harness/kube/dns.ts';
 import { deletePod, restartStatefulSet, waitForRollout, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
@@ -23,10 +24,7 @@ import type { ProducerLog } from '../../harness/apps/kafka-verify.ts';
 import { Impossible, TimeoutError, formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 
-interface KafkaSettings { statefulSet: string; service: string; port: number; acks: string; partitions: number; replicationFactor: number }
-interface PartitionMeta { partition: number; leader: number; replicas: number[]; isr: number[] }
-
-let k: KafkaSettings;
+let k: KafkaTarget;
 let brokers = '';
 let topic = '';
 let producerAcks = 'all';
@@ -35,10 +33,9 @@ async function setup(session: SuiteSession): Promise<void> {
   await session.deploy();
   const z = zkSettings(session);
   await waitForQuorum(session, z, memberNames(z), session.cfg.timeouts.quorum);
-  const a = (session.fixture.app.kafka ?? {}) as Partial<KafkaSettings>;
-  k = { statefulSet: a.statefulSet ?? session.sts, service: a.service ?? 'kafka-hs', port: a.port ?? 9092, acks: String(a.acks ?? 'all'), partitions: a.partitions ?? 3, replicationFactor: a.replicationFactor ?? 3 };
-  brokers = Array.from({ length: session.replicas }, (_, i) => `${k.statefulSet}-${i}.${k.service}:${k.port}`).join(',');
-  topic = `ordinal-${session.ctx.runId.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}`;
+  k = kafkaTarget(session);
+  brokers = k.brokers;
+  topic = k.topic;
   producerAcks = k.acks;
 }
 
@@ -150,8 +147,8 @@ s.check('reachable-after-reschedule', 'a broker re-created on a new IP is listed
 s.check('guarantee', 'the topic keeps acknowledged writes on a majority: RF ≥ 3, min.insync.replicas ≥ 2, acks=all, no unclean election', async (c) => {
   const { session } = c;
   const T = session.cfg.timeouts;
-  const r = await runK6(session, 'kafka-admin.js', { BROKERS: brokers, TOPIC: topic, PARTITIONS: String(k.partitions), REPLICATION_FACTOR: String(k.replicationFactor), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, T.quorum + T.load);
-  const res = parseMarker<{ metadata: PartitionMeta[]; config: Record<string, string> }>(r.logs);
+  const r = await createTopic(session, k);
+  const res = r.result;
   if (r.exitCode !== 0 || !res) return c.fail(`creating topic ${topic} failed (k6 ${r.outcome}): ${r.logs.trim().split('\n').slice(-3).join(' | ')}`);
   if (res.metadata.length !== k.partitions) c.fail(`topic ${topic} reports ${res.metadata.length} partitions, expected ${k.partitions}: the brokers did not serve its metadata within ${formatMs(T.quorum)}`);
   const rf = Math.min(...res.metadata.map((p) => p.replicas.length));
@@ -170,45 +167,22 @@ s.check('guarantee', 'the topic keeps acknowledged writes on a majority: RF ≥ 
   c.note(`topic ${topic}: RF ${rf}, min.insync.replicas ${minIsr}, acks ${producerAcks}, unclean election ${unclean}`);
 });
 
-async function metadata(job: K6Job): Promise<PartitionMeta[]> {
-  return parseMarker<PartitionMeta[]>(await job.execScript('kafka-meta.js', { BROKERS: brokers, TOPIC: topic })) ?? [];
-}
-
-async function waitForIsr(session: SuiteSession, job: K6Job, what: string): Promise<void> {
-  await poll(`topic ${topic}`, `every partition led and fully in sync (${what})`, async () => {
-    const m = await metadata(job);
-    return { done: m.length === k.partitions && m.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length), observed: m.map((p) => `p${p.partition} leader ${p.leader} isr [${p.isr}]`).join('; ') || 'no metadata' };
-  }, { timeoutMs: session.cfg.timeouts.faultRecovery, intervalMs: 1000 });
-}
-
-/** Waits until k6 has logged `n` more acknowledgements since `since` (the producer is making progress); a producer whose setup gave up ends the wait with its reason. */
-async function waitForAcks(session: SuiteSession, job: K6Job, since: Date, n: number): Promise<void> {
-  await poll(`producer ${job.pod}`, `${n} acknowledged messages since ${since.toISOString().slice(11, 19)}`, async () => {
-    const sinceSeconds = Math.max(1, Math.ceil((Date.now() - since.getTime()) / 1000));
-    const log = await session.kube.core.readNamespacedPodLog({ name: job.pod, namespace: session.namespace, container: 'k6', sinceSeconds });
-    const gaveUp = /topic \S+ not writable within \d+s: [^\n"]*/.exec(log);
-    if (gaveUp) throw new Impossible(`the producer never started its load: ${gaveUp[0]}`);
-    const acks = log.split('\n').filter((l) => l.startsWith('ACK ')).length;
-    return { done: acks >= n, observed: `${acks} acks` };
-  }, { timeoutMs: session.cfg.timeouts.faultRecovery, intervalMs: 1000 });
-}
-
 async function killLeader(c: CheckContext, job: K6Job, force: boolean): Promise<void> {
   const { session } = c;
   const kind = force ? 'forced' : 'graceful';
-  const before = (await metadata(job))[0];
+  const before = (await topicMetadata(job, k))[0];
   if (!before || before.leader < 0) c.fail(`${topic} partition 0 has no leader to delete (metadata: ${JSON.stringify(before ?? 'none')})`);
   const pod = `${k.statefulSet}-${before.leader}`;
   session.recorder!.action(`delete ${pod}, leader of ${topic} partition 0 (${kind}${force ? ', grace period 0' : ''})`);
   const t0 = performance.now();
   const uid = await deletePod(session.kube, session.namespace, pod, { force });
   await poll(`${topic} partition 0`, `a leader other than broker ${before.leader}`, async () => {
-    const p = (await metadata(job))[0];
+    const p = (await topicMetadata(job, k))[0];
     return { done: !!p && p.leader >= 0 && p.leader !== before.leader, observed: p ? `leader ${p.leader} isr [${p.isr}]` : 'no metadata' };
   }, { timeoutMs: session.cfg.timeouts.quorum, intervalMs: 500 });
   c.measure(`${kind}.leaderFailoverMs`, performance.now() - t0);
   await waitForRunningAndReady(session.recorder!, session.replicas, session.cfg.timeouts.faultRecovery, { notUids: new Set([uid]) });
-  await waitForIsr(session, job, `after the ${kind} deletion of ${pod}`);
+  await waitForIsr(session, job, k, `after the ${kind} deletion of ${pod}`);
   c.measure(`${kind}.recoveryMs`, performance.now() - t0);
 }
 
@@ -240,7 +214,7 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
     const t0 = performance.now();
     await restartStatefulSet(session.kube, session.namespace, k.statefulSet);
     await waitForRollout(session.kube, session.namespace, k.statefulSet, T.rollout);
-    await waitForIsr(session, job, 'after the rolling restart');
+    await waitForIsr(session, job, k, 'after the rolling restart');
     c.measure('rollingRestartMs', performance.now() - t0);
   });
   await waitForAcks(session, job, new Date(), 50);

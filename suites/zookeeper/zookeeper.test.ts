@@ -6,7 +6,7 @@
 // znode; deleting every pod loses nothing.
 import { randomBytes } from 'node:crypto';
 import { defineSuite } from '../../harness/suite/check.ts';
-import { describeMembers, memberNames, quorumOf, srvr, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
+import { describeMembers, expectZnodes as expectZnodesOf, memberNames, quorumOf, srvr, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { changePodTemplate, deletePod, setTemplateEnv, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
 import { waitForSettled } from '../../harness/kube/rollout.ts';
 import { quorumThroughout, type QuorumSample } from '../../harness/apps/zookeeper-quorum.ts';
@@ -22,29 +22,7 @@ const s = defineSuite('zookeeper', { setup: (session) => session.deploy({ until:
 let z: ZkSettings;
 const znodes = new Map<string, string>();
 
-/** The znode's value, undefined when it does not exist; other zkCli failures throw. */
-async function readZnode(session: SuiteSession, pod: string, path: string): Promise<string | undefined> {
-  try {
-    const out = await zkCli(session, z, pod, ['get', path]);
-    return out.trim().split('\n').filter((l) => l && !l.startsWith('WatchedEvent')).at(-1);
-  } catch (err) {
-    if (/NoNode/.test((err as Error).message)) return undefined;
-    throw err;
-  }
-}
-
-/** Every znode written so far reads back with its value through `pod`. */
-async function expectZnodes(session: SuiteSession, pod: string, after: string, fail: (d: string) => never): Promise<void> {
-  for (const [path, want] of znodes) {
-    let last = '';
-    const got = await poll(`znode ${path} via ${pod}`, `to read "${want}"`, async () => {
-      const v = await readZnode(session, pod, path);
-      last = v ?? 'absent';
-      return { done: v === want, observed: last, value: v };
-    }, { timeoutMs: session.cfg.timeouts.exec, intervalMs: 500 }).catch((e: Error) => (last = last || e.message, undefined));
-    if (got !== want) fail(`znode ${path} written before ${after} does not read back through ${pod} (expected "${want}", last read: ${last})`);
-  }
-}
+const expectZnodes = (session: SuiteSession, pod: string, after: string, fail: (d: string) => never) => expectZnodesOf(session, z, znodes, pod, after, fail);
 
 s.check('myid-from-ordinal', "each member's myid is its ordinal + 1 and server.N names member N-1's DNS name", async (c) => {
   const { session } = c;
