@@ -46,6 +46,8 @@ export const DEFAULT_TIMEOUTS = {
   imageLoad: '10m',
   /** pushing one image to a registry (`ordinal images push`) */
   imagePush: '10m',
+  /** draining one node: every eviction its PodDisruptionBudget refuses is retried this long (a drain waits for the member before to come back) */
+  drain: '6m',
   /** restarting one kind node container */
   nodeRestart: '2m',
   /** a kind node container's graceful stop on restart, before docker kills it */

@@ -47,7 +47,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const built = await t('images build (all groups, content-addressed)', () => buildArtifacts(cfg));
   rows[rows.length - 1]![0] += ` — ${built.filter((b) => b.status === 'built').length} of ${built.length} rebuilt`;
   if (values['cold-cluster']) await t('cluster down', () => clusterDown(cfg));
-  const up = await t(values['cold-cluster'] ? 'cluster up (create: 3 nodes Ready, DNS, PV)' : 'cluster up (reuse)', () => clusterUp(cfg));
+  const up = await t(values['cold-cluster'] ? 'cluster up (create: 4 nodes Ready, DNS, PV)' : 'cluster up (reuse)', () => clusterUp(cfg));
   const out = await runSuites(cfg, { suites: list(values.suite), kubeconfig: up.kubeconfig });
   const r = out.results;
   rows.push(['suites wall time', formatMs(r.wallMs)]);

@@ -7,7 +7,7 @@ import { parse } from './args.ts';
 
 const USAGE = `ordinal cluster up|down|status|kubeconfig [--name NAME] [--config FILE] [options]
 
-  up          create the kind cluster from kind-config.yaml (one control-plane, two workers by
+  up          create the kind cluster from kind-config.yaml (one control-plane, three workers by
               default), or reuse it when it exists and is healthy; returns when every node is
               Ready, CoreDNS answers a lookup and the default StorageClass provisions a PV
                 --image-source auto|official|build   node image: official kindest/node, or built

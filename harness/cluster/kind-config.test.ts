@@ -9,7 +9,7 @@ const ok = (extra = '') => `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nn
 describe('parseKindConfig', () => {
   it("accepts the project's kind-config.yaml", () => {
     const c = parseKindConfig(readFileSync(path.join(PROJECT_ROOT, 'kind-config.yaml'), 'utf8'), 'kind-config.yaml');
-    expect(c.nodes.map((n) => n.role)).toEqual(['control-plane', 'worker', 'worker']);
+    expect(c.nodes.map((n) => n.role)).toEqual(['control-plane', 'worker', 'worker', 'worker']);
     expect(c.podSubnet).toBe('10.244.0.0/16');
   });
   it.each([

@@ -58,7 +58,7 @@ async function setUnschedulable(kube: Kube, node: string, unschedulable: boolean
   await api(`${unschedulable ? 'cordon' : 'uncordon'} node ${node}`, () => kube.core.patchNode({ name: node, body: { spec: { unschedulable } } }, MERGE));
 }
 
-async function evict(kube: Kube, pod: k8s.V1Pod, attempts: EvictionAttempt[], timeoutMs: number, onAttempt?: (a: EvictionAttempt) => void): Promise<EvictionAttempt> {
+async function evict(kube: Kube, pod: k8s.V1Pod, attempts: EvictionAttempt[], timeoutMs: number, onAttempt?: (a: EvictionAttempt) => void, signal?: AbortSignal): Promise<EvictionAttempt> {
   const name = pod.metadata!.name!;
   const namespace = pod.metadata!.namespace!;
   let lastRefusal = '';
@@ -80,11 +80,11 @@ async function evict(kube: Kube, pod: k8s.V1Pod, attempts: EvictionAttempt[], ti
     onAttempt?.(a);
     if (r.outcome === 'refused') lastRefusal = r.message ?? 'refused';
     return { done: r.outcome !== 'refused', observed: r.outcome === 'refused' ? `429: ${lastRefusal}` : r.outcome, value: a };
-  }, { timeoutMs, intervalMs: 1000 });
+  }, { timeoutMs, intervalMs: 1000, signal });
 }
 
 /** Waits until the pods evicted from `node` are gone from it (a StatefulSet's come back elsewhere or later, with a new UID). */
-async function waitForGone(kube: Kube, node: string, uids: Set<string>, timeoutMs: number): Promise<void> {
+async function waitForGone(kube: Kube, node: string, uids: Set<string>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const selector = `spec.nodeName=${node}`;
   await waitForWatch(
     kube,
@@ -95,15 +95,15 @@ async function waitForGone(kube: Kube, node: string, uids: Set<string>, timeoutM
       const left = pods.filter((p) => uids.has(p.metadata!.uid!));
       return { done: left.length === 0, observed: left.length ? `still there: ${left.map((p) => `${p.metadata!.namespace}/${p.metadata!.name}`).join(', ')}` : 'all gone' };
     },
-    { timeoutMs },
+    { timeoutMs, signal },
   );
 }
 
 /**
- * Cordons `node` and evicts its pods, retrying refusals until `timeoutMs`; resolves once they are
- * gone. On any failure the node is uncordoned before the error is rethrown.
+ * Cordons `node` and evicts its pods (those `only` accepts, when given), retrying refusals until
+ * `timeoutMs`; resolves once they are gone. On any failure the node is uncordoned before the error is rethrown.
  */
-export async function drainNode(kube: Kube, node: string, opts: { timeoutMs: number; onAttempt?: (a: EvictionAttempt) => void }): Promise<Drain> {
+export async function drainNode(kube: Kube, node: string, opts: { timeoutMs: number; onAttempt?: (a: EvictionAttempt) => void; only?: (p: k8s.V1Pod) => boolean; signal?: AbortSignal }): Promise<Drain> {
   const before = await api(`read node ${node}`, () => kube.core.readNode({ name: node }));
   const wasCordoned = Boolean(before.spec?.unschedulable);
   const undo = undoOnce(`uncordon node ${node}`, async () => {
@@ -112,9 +112,9 @@ export async function drainNode(kube: Kube, node: string, opts: { timeoutMs: num
   const attempts: EvictionAttempt[] = [];
   try {
     if (!wasCordoned) await setUnschedulable(kube, node, true);
-    const pods = (await api(`list pods on node ${node}`, () => kube.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }))).items.filter(drainable);
-    const done = await Promise.all(pods.map((p) => evict(kube, p, attempts, opts.timeoutMs, opts.onAttempt)));
-    await waitForGone(kube, node, new Set(pods.map((p) => p.metadata!.uid!)), opts.timeoutMs);
+    const pods = (await api(`list pods on node ${node}`, () => kube.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }))).items.filter((p) => drainable(p) && (opts.only?.(p) ?? true));
+    const done = await Promise.all(pods.map((p) => evict(kube, p, attempts, opts.timeoutMs, opts.onAttempt, opts.signal)));
+    await waitForGone(kube, node, new Set(pods.map((p) => p.metadata!.uid!)), opts.timeoutMs, opts.signal);
     const evicted = done.filter((a) => a.outcome === 'evicted').map((a) => `${a.namespace}/${a.pod}`);
     return { node, attempts, evicted, description: `node ${node} cordoned and drained (${evicted.length} evicted, ${attempts.filter((a) => a.outcome === 'refused').length} refusals)`, undo };
   } catch (err) {

@@ -68,7 +68,7 @@ export class K6Job {
   ) {}
 
   /** Starts `k6 run <script>` as a Job and returns once its pod is running. */
-  static async start(session: SuiteSession, script: string, env: Record<string, string>, opts: { deadlineMs: number }): Promise<K6Job> {
+  static async start(session: SuiteSession, script: string, env: Record<string, string>, opts: { deadlineMs: number; onNode?: string }): Promise<K6Job> {
     await ensureScripts(session);
     const name = `k6-${script.replace(/\.js$/, '')}-${Math.random().toString(36).slice(2, 7)}`;
     const job: k8s.V1Job = {
@@ -82,6 +82,8 @@ export class K6Job {
           metadata: { labels: { ...session.labels(), app: 'ordinal-k6', 'ordinal.dev/k6-job': name } },
           spec: {
             restartPolicy: 'Never',
+            // a load generator kept off the nodes a suite drains and restarts (any taint tolerated: it is ordinal's own pod)
+            ...(opts.onNode ? { nodeSelector: { 'kubernetes.io/hostname': opts.onNode }, tolerations: [{ operator: 'Exists' }] } : {}),
             terminationGracePeriodSeconds: 30,
             containers: [{
               name: 'k6',
