@@ -1,0 +1,291 @@
+// disruption: a rolling node upgrade as drains do it, under load. On the ZooKeeper + Kafka fixture,
+// with k6 producing to Kafka (acks=all) from the control-plane node, each worker that holds a
+// member is cordoned and drained through the Eviction API, restarted (the kind node container) and
+// uncordoned, then the next. The next node's drain starts while the previous node's members are
+// still out, as a node pool upgrading two nodes at a time does: its evictions must be refused
+// (429) by the PodDisruptionBudgets until those members are back, and then go through. Meanwhile
+// `srvr` on every ZooKeeper member and the topic's metadata are sampled back to back: ZooKeeper
+// must keep one serving quorum and every partition ≥ min.insync.replicas in sync, or the suite says
+// for how long they did not. At the end every acknowledged message and every znode is read back.
+// A member whose local volume pins it to the cordoned node cannot come back until the uncordon:
+// that is reported with the volume's node affinity, not waited on as a timeout.
+import type * as k8s from '@kubernetes/client-node';
+import { randomBytes } from 'node:crypto';
+import { defineSuite } from '../../harness/suite/check.ts';
+import { expectZnodes, memberNames, srvr, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
+import { quorumThroughout, type QuorumSample } from '../../harness/apps/zookeeper-quorum.ts';
+import { createTopic, kafkaTarget, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
+import { isrThroughout, type IsrSample } from '../../harness/apps/kafka-isr.ts';
+import { describeLoss, failureReasons, parseProducerLog, parseRecords, verify, type ProducerLog, type Verification } from '../../harness/apps/kafka-verify.ts';
+import { writeAvailability, type Phase } from '../../harness/apps/write-availability.ts';
+import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
+import { K6Job, k6Duration, parseMarker, runK6 } from '../../harness/load/k6.ts';
+import { drainNode, type Drain, type EvictionAttempt } from '../../harness/fault/drain.ts';
+import { restartNode } from '../../harness/cluster/node-restart.ts';
+import { podVolumePins, type VolumePin } from '../../harness/kube/volume-pins.ts';
+import { describeBudget } from '../../harness/kube/budgets.ts';
+import { budgetHeld, type Attempt, type Outage } from '../../harness/timeline/disruption-verdicts.ts';
+import { clockOf } from '../../harness/timeline/model.ts';
+import { waitForWatch } from '../../harness/wait/watch.ts';
+import { api } from '../../harness/kube/client.ts';
+import { formatMs } from '../../harness/errors.ts';
+import type { SuiteSession } from '../../harness/suite/session.ts';
+
+let z: ZkSettings;
+let k: KafkaTarget;
+let minIsr = 2;
+let controlPlane: string | undefined;
+
+async function setup(session: SuiteSession): Promise<void> {
+  await session.deploy();
+  z = zkSettings(session);
+  await waitForQuorum(session, z, memberNames(z), session.cfg.timeouts.quorum);
+  k = kafkaTarget(session);
+  const t = await createTopic(session, k);
+  if (t.exitCode !== 0 || !t.result) throw new Error(`creating topic ${k.topic} failed (k6 ${t.outcome}): ${t.logs.trim().split('\n').slice(-3).join(' | ')}`);
+  minIsr = Number(t.result.config['min.insync.replicas'] ?? '1');
+  const nodes = await api('list nodes', () => session.kube.core.listNode());
+  controlPlane = nodes.items.find((n) => n.metadata?.labels?.['node-role.kubernetes.io/control-plane'] !== undefined)?.metadata?.name;
+}
+
+const s = defineSuite('disruption', { setup });
+
+/** What the rolling drain recorded, for the checks that judge it. */
+interface Recorded {
+  attempts: Attempt[];
+  outages: Outage[];
+  zk: QuorumSample[];
+  isr: IsrSample[];
+  phases: Phase[];
+  log: ProducerLog;
+  verification: Verification;
+  readBackOk: boolean;
+  znodes: Map<string, string>;
+  pdbs: k8s.V1PodDisruptionBudget[];
+  latency: Record<string, number>;
+}
+let recorded: Recorded | undefined;
+
+const appOf = (pod: string) => pod.slice(0, pod.lastIndexOf('-'));
+const t = (ms: number) => clockOf(new Date(ms).toISOString());
+
+/** The pod labels of a StatefulSet's template in the fixture (what its budget must select). */
+function templateLabels(session: SuiteSession, sts: string): Record<string, string> {
+  const o = session.fixture.objects.find((x) => x.kind === 'StatefulSet' && x.metadata?.name === sts) as k8s.V1StatefulSet | undefined;
+  return o?.spec?.template?.metadata?.labels ?? {};
+}
+
+function budgets(session: SuiteSession, pdbs: k8s.V1PodDisruptionBudget[]): string {
+  return `${describeBudget(pdbs, templateLabels(session, z.statefulSet), z.replicas, z.statefulSet)}; ${describeBudget(pdbs, templateLabels(session, k.statefulSet), session.replicas, k.statefulSet)}`;
+}
+
+/** Waits until these pods exist with a UID other than the evicted one, Running and Ready; returns when each became Ready. */
+async function waitForBack(session: SuiteSession, pods: Map<string, string>, timeoutMs: number, why: string): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  const ns = session.namespace;
+  await waitForWatch(
+    session.kube,
+    { path: `/api/v1/namespaces/${ns}/pods`, list: () => session.kube.core.listNamespacedPod({ namespace: ns }) },
+    `pods ${[...pods.keys()].join(', ')} in ${ns}`,
+    `back Running and Ready (${why})`,
+    (now) => {
+      const state: string[] = [];
+      for (const [name, oldUid] of pods) {
+        const p = now.find((x) => x.metadata?.name === name && x.metadata?.uid !== oldUid && !x.metadata?.deletionTimestamp);
+        const ready = p?.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+        if (ready && !seen.has(name)) seen.set(name, Date.now());
+        state.push(`${name} ${p ? `${p.status?.phase}${ready ? ' Ready' : ''} on ${p.spec?.nodeName ?? 'no node'}` : 'not re-created yet'}`);
+      }
+      return { done: seen.size === pods.size, observed: state.join(', ') };
+    },
+    { timeoutMs },
+  );
+  return seen;
+}
+
+s.check('rolling-drain', 'each node holding a member is cordoned, drained through the Eviction API, restarted and uncordoned in turn under load; every member comes back (a member pinned to its node by a local volume is reported with the affinity)', async (c) => {
+  const { session } = c;
+  const T = session.cfg.timeouts;
+  const rec = session.recorder!;
+  const ns = session.namespace;
+  const apps = new Set([z.statefulSet, k.statefulSet]);
+  const member = (p: k8s.V1Pod) => p.metadata?.namespace === ns && (p.metadata?.ownerReferences ?? []).some((o) => o.kind === 'StatefulSet' && apps.has(o.name));
+  const pods = (await api(`list pods in ${ns}`, () => session.kube.core.listNamespacedPod({ namespace: ns }))).items.filter(member);
+  const nodes = [...new Set(pods.map((p) => p.spec?.nodeName).filter((n): n is string => !!n && n !== controlPlane))].sort();
+  if (nodes.length < 2) c.notApplicable(`the members run on ${nodes.length} worker node(s) (${nodes.join(', ') || 'none'}): a rolling drain needs at least two`);
+  const perNode = nodes.map((n) => `${n}: ${pods.filter((p) => p.spec?.nodeName === n).map((p) => p.metadata!.name).sort().join(', ')}`);
+  const twoOnOne = nodes.find((n) => pods.filter((p) => p.spec?.nodeName === n && appOf(p.metadata!.name!) === z.statefulSet).length > 1);
+  if (twoOnOne) c.note(`node ${twoOnOne} holds two ZooKeeper members: draining it cannot keep a quorum (the budget refuses the second while the first, pinned to that node, is out)`);
+
+  const budgetMs = nodes.length * (T.drain + T.nodeRestart + T.faultRecovery) + T.quorum + T.load;
+  const started = new Date();
+  const probe = await K6Job.start(session, 'idle.js', { DURATION: k6Duration(budgetMs + T.load) }, { deadlineMs: budgetMs + 2 * T.load, onNode: controlPlane });
+  const producer = await K6Job.start(session, 'kafka-produce.js', { BROKERS: k.brokers, TOPIC: k.topic, ACKS: k.acks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: k6Duration(budgetMs), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: budgetMs + T.load, onNode: controlPlane });
+  await waitForAcks(session, producer, started, 50);
+  const znodes = new Map<string, string>();
+  const zpath = `/ordinal-disruption-${randomBytes(4).toString('hex')}`;
+  await zkCli(session, z, memberNames(z)[0]!, ['create', zpath, 'written-before-the-drains']);
+  znodes.set(zpath, 'written-before-the-drains');
+
+  // samplers: back to back, each bounded by the suite's own budget
+  let sampling = true;
+  const deadline = Date.now() + budgetMs;
+  const zk: QuorumSample[] = [];
+  const isr: IsrSample[] = [];
+  const zkLoop = (async () => {
+    while (sampling && Date.now() < deadline) zk.push({ at: Date.now(), members: await Promise.all(memberNames(z).map((p) => srvr(session, z, p))) });
+  })();
+  const isrLoop = (async () => {
+    while (sampling && Date.now() < deadline) {
+      const at = Date.now();
+      const ps = await topicMetadata(probe, k).catch(() => []);
+      isr.push({ at, ...(ps.length ? { partitions: ps } : {}) });
+    }
+  })();
+
+  const attempts: Attempt[] = [];
+  const outages: Outage[] = [];
+  const phases: Phase[] = [];
+  const pins: Array<VolumePin & { backAfterMs?: number }> = [];
+  const abort = new AbortController();
+  const drains: Drain[] = [];
+  /** every answer is kept; the timeline gets each eviction and the first refusal of each pod in a drain */
+  const recordAttempts = () => {
+    const refusedOnce = new Set<string>();
+    return (a: EvictionAttempt) => {
+      const at = Date.parse(a.at);
+      attempts.push({ pod: a.pod, app: appOf(a.pod), at, outcome: a.outcome, ...(a.message ? { message: a.message } : {}) });
+      if (a.outcome === 'evicted') outages.push({ pod: a.pod, app: appOf(a.pod), from: at });
+      if (a.outcome !== 'refused' || !refusedOnce.has(a.pod)) rec.action(`eviction of ${a.pod}: ${a.outcome === 'refused' ? `refused, 429 "${a.message}" (retried every second)` : a.outcome}`);
+      if (a.outcome === 'refused') refusedOnce.add(a.pod);
+    };
+  };
+  const startDrain = async (node: string) => {
+    const on = (await api(`list pods on ${node}`, () => session.kube.core.listNamespacedPod({ namespace: ns, fieldSelector: `spec.nodeName=${node}` }))).items.filter(member);
+    const nodePins = (await Promise.all(on.map((p) => podVolumePins(session.kube, ns, p.metadata!.name!)))).flat().filter((p) => p.node === node);
+    rec.action(`cordon and drain node ${node} (${on.map((p) => p.metadata!.name).sort().join(', ')})`);
+    const from = Date.now();
+    const d = await drainNode(session.kube, node, { timeoutMs: T.drain, onAttempt: recordAttempts(), only: member, signal: abort.signal });
+    drains.push(d);
+    return { d, from, uids: new Map(on.map((p) => [p.metadata!.name!, p.metadata!.uid!])), nodePins };
+  };
+  try {
+    let pending = startDrain(nodes[0]!);
+    for (const [i, node] of nodes.entries()) {
+      const step = await pending;
+      const evictedAt = Date.now();
+      // the next node's drain now, while this node's members are out: its budget must hold it back
+      if (i + 1 < nodes.length) {
+        pending = startDrain(nodes[i + 1]!);
+        pending.catch(() => undefined);
+      }
+      if (session.ctx.kindCluster) {
+        rec.action(`restart kind node ${node} (drained)`);
+        await restartNode(session.ctx.kindCluster, node);
+      }
+      await step.d.undo();
+      rec.action(`uncordon node ${node}`);
+      const back = await waitForBack(session, step.uids, T.podReady + T.faultRecovery, `evicted from ${node}, which is uncordoned`);
+      for (const [pod, at] of back) {
+        const o = outages.find((x) => x.pod === pod && x.to === undefined);
+        if (o) o.to = at;
+      }
+      for (const p of step.nodePins) pins.push({ ...p, ...(back.has(p.pod) ? { backAfterMs: back.get(p.pod)! - evictedAt } : {}) });
+      phases.push({ name: `drain ${node}`, from: step.from, to: Math.max(...back.values(), Date.now()), graceful: true, bounds: AVAILABILITY_BOUNDS.kafka.drain });
+      c.measure(`${node}.drainToBackMs`, Math.max(...back.values()) - step.from);
+    }
+    await waitForQuorum(session, z, memberNames(z), T.quorum);
+    await waitForIsr(session, probe, k, 'after the last node was uncordoned');
+    await waitForAcks(session, producer, new Date(), 50);
+  } finally {
+    sampling = false;
+    abort.abort();
+    for (const d of drains) await d.undo();
+    await Promise.all([zkLoop, isrLoop]);
+  }
+  await producer.interrupt();
+  const done = await producer.wait(T.load);
+  const log = parseProducerLog(done.logs);
+  const firstSend = Math.min(...[...log.acks, ...log.nacks].filter((x) => !x.key.includes('-writable-')).map((x) => x.sentAt ?? Infinity));
+  if (Number.isFinite(firstSend) && phases[0] && firstSend < phases[0].from) phases.unshift({ name: 'baseline', from: firstSend, to: phases[0].from, graceful: true });
+  const readBack = await runK6(session, 'kafka-verify.js', { BROKERS: k.brokers, TOPIC: k.topic, TIMEOUT_MS: String(T.load) }, T.load * 2);
+  const summary = parseMarker<{ metrics?: Record<string, { values: Record<string, number> }> }>(done.logs, 'ORDINAL-K6-SUMMARY');
+  const pdbs = (await api(`list PodDisruptionBudgets in ${ns}`, () => session.kube.policy.listNamespacedPodDisruptionBudget({ namespace: ns }))).items;
+  recorded = { attempts, outages, zk, isr, phases, log, verification: verify(log, parseRecords(readBack.logs)), readBackOk: readBack.exitCode === 0, znodes, pdbs, latency: summary?.metrics?.kafka_produce_ms?.values ?? {} };
+  await probe.interrupt().catch(() => undefined);
+  c.measure('nodes', nodes.length, 'count');
+  c.measure('evictions', attempts.filter((a) => a.outcome === 'evicted').length, 'count');
+  c.measure('refusals', attempts.filter((a) => a.outcome === 'refused').length, 'count');
+  c.measure('pinnedPods', pins.length, 'count');
+  c.measure('durationMs', Date.now() - started.getTime());
+  session.writeExtra({ nodes: perNode, pins, attempts, phases: phases.map((p) => ({ ...p, from: new Date(p.from).toISOString(), to: new Date(p.to).toISOString() })) });
+  c.note(`drained in turn: ${perNode.join('; ')}`);
+  for (const p of pins) c.note(`${p.pod} was pinned to ${p.node} by volume ${p.volume} (claim ${p.claim}, node affinity ${p.affinity}): evicted while ${p.node} was cordoned, it could only come back there after the uncordon${p.backAfterMs !== undefined ? `, ${formatMs(p.backAfterMs)} after its node was drained` : ''}`);
+});
+
+s.check('budget-refuses', "an eviction that would take a second member of ZooKeeper's or Kafka's quorum down is refused by its PodDisruptionBudget (429), and the drain proceeds once the member before it is back", async (c) => {
+  const { session } = c;
+  const r = recorded!;
+  const tolerates = { [z.statefulSet]: Math.floor((z.replicas - 1) / 2), [k.statefulSet]: Math.max(0, k.replicationFactor - minIsr) };
+  const v = budgetHeld(r.attempts, r.outages, tolerates);
+  c.measure('refusals', v.refusals, 'count');
+  c.measure('violations', v.violations.length, 'count');
+  for (const p of v.proceeded) c.measure(`${p.pod}.refusedForMs`, p.evictedAt - p.firstRefusal);
+  if (!v.ok) {
+    const q = quorumThroughout(r.zk, { size: z.replicas, maxNoQuorumMs: AVAILABILITY_BOUNDS.zookeeper.maxNoQuorumMs });
+    c.fail(`${v.message}. ${budgets(session, r.pdbs)}; meanwhile ${q.message}. Give each StatefulSet a PodDisruptionBudget that lets only as many members down as its quorum tolerates: maxUnavailable 1 for three ZooKeeper members, and for Kafka replication factor − min.insync.replicas (1 for RF 3, min.insync.replicas 2)`);
+  }
+  c.note(`${v.message}; ${budgets(session, r.pdbs)}`);
+}, { needs: ['rolling-drain'] });
+
+s.check('zookeeper-quorum', 'ZooKeeper keeps one serving quorum through the drains (no stretch without one longer than an election)', async (c) => {
+  const { session } = c;
+  const r = recorded!;
+  const v = quorumThroughout(r.zk, { size: z.replicas, maxNoQuorumMs: AVAILABILITY_BOUNDS.zookeeper.maxNoQuorumMs });
+  c.measure('longestNoQuorumMs', v.longestNoQuorumMs);
+  c.measure('samples', v.samples, 'count');
+  c.measure('leaderChanges', Math.max(0, v.leaders.length - 1), 'count');
+  if (!v.ok) c.fail(`ZooKeeper ensemble ${session.namespace}/${z.statefulSet} through the node drains: ${v.message}. ${budgets(session, r.pdbs)}: a drain took a majority down. Let the budget allow one member down for three (maxUnavailable 1), so a drain waits for each member to be back`);
+  c.note(v.message);
+}, { needs: ['rolling-drain'] });
+
+s.check('kafka-isr', 'every partition keeps a leader and ≥ min.insync.replicas in sync through the drains, or the suite says for how long it did not', async (c) => {
+  const { session } = c;
+  const r = recorded!;
+  const v = isrThroughout(r.isr, { minIsr, partitions: k.partitions, topic: k.topic });
+  c.measure('longestUnderMinIsrMs', v.longestUnderMs);
+  c.measure('smallestIsr', v.minIsrSeen, 'count');
+  c.measure('samples', v.samples, 'count');
+  if (!v.ok) c.fail(`StatefulSet ${session.namespace}/${k.statefulSet}: ${v.message}; acks=all writes to such a partition are refused (Not Enough Replicas) until its brokers are back. ${budgets(session, r.pdbs)}: let the budget allow only replication factor − min.insync.replicas brokers down`);
+  c.note(v.message);
+}, { needs: ['rolling-drain'] });
+
+s.check('write-availability', 'under load through each drain ≥ 99 % of sends are acknowledged (error rate, the longest stretch without an acknowledgement and p99 latency measured)', async (c) => {
+  const { session } = c;
+  const r = recorded!;
+  const v = writeAvailability(r.log, r.phases, AVAILABILITY_BOUNDS.kafka.drain);
+  for (const p of v.phases) {
+    const key = p.name.replace(/[^\w]+(\w)/g, (_, x: string) => x.toUpperCase());
+    c.measure(`${key}.ackedRatio`, Math.round(p.ackedRatio * 10000) / 10000, 'ratio');
+    c.measure(`${key}.longestGapMs`, p.longestGapMs);
+  }
+  const sent = r.log.acks.length + r.log.nacks.length;
+  c.measure('errorRate', sent ? Math.round((r.log.nacks.length / sent) * 10000) / 10000 : 0, 'ratio');
+  c.measure('longestGapMs', Math.max(0, ...v.phases.map((p) => p.longestGapMs)));
+  if (r.latency['p(99)'] !== undefined) c.measure('p99Ms', r.latency['p(99)']);
+  if (!v.ok) c.fail(`topic ${k.topic} (acks=${k.acks}) through the node drains: ${v.message}. ${budgets(session, r.pdbs)}. Not Enough Replicas means a drain took more brokers down than min.insync.replicas spares`);
+  c.note(`${v.message}; failed sends: ${Object.entries(failureReasons(r.log.nacks.map((n) => n.error))).map(([w, n]) => `${n}× ${w}`).join('; ') || 'none'}`);
+}, { needs: ['rolling-drain'] });
+
+s.check('nothing-lost', 'every acknowledged message reads back from the topic and every znode from every member after the drains', async (c) => {
+  const { session } = c;
+  const r = recorded!;
+  const v = r.verification;
+  c.measure('acknowledged', v.acknowledged, 'count');
+  c.measure('lost', v.lost.length, 'count');
+  if (!r.readBackOk) c.fail(`reading topic ${k.topic} back failed after the drains`);
+  if (v.acknowledged === 0) c.fail(`the producer got no message acknowledged through the drains`);
+  if (v.lost.length || v.moved.length) c.fail(`${describeLoss(v)}; produced with acks=${k.acks} through the node drains`);
+  for (const p of memberNames(z)) await expectZnodes(session, z, r.znodes, p, 'the node drains', c.fail);
+  c.note(`all ${v.acknowledged} acknowledged messages read back (${v.failed} sends failed, never acknowledged); ${r.znodes.size} znode read back through ${memberNames(z).length} members; drains from ${t(r.phases[0]?.from ?? 0)}`);
+}, { needs: ['rolling-drain'] });
