@@ -10,7 +10,9 @@ const backstop = backstopMs();
 //   integration  testcontainers tests against locally built images (Docker, no cluster)
 //   suites       the conformance suites; normally started by `ordinal run`, which provides the run's
 //                context (kubeconfig, fixture, report directory) with vitest's provide/inject
-//   controls     negative controls: run `ordinal run` on broken fixtures, assert the intended check fails
+//   controls     negative controls: run `ordinal run` on broken fixtures, assert the intended check fails;
+//                one file by one, their cases in order, but for those marked it.concurrent (the diagnose
+//                control's read-only cases), 3 at a time
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -21,7 +23,7 @@ export default defineConfig({
       { test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['harness/**/*.test.ts'], testTimeout: 10_000 } },
       { test: { name: 'integration', sequence: { groupOrder: 1 }, include: ['harness/**/*.itest.ts'], globalSetup: ['harness/testing/integration-setup.ts'], env: { TESTCONTAINERS_RYUK_DISABLED: 'true' }, testTimeout: backstop, hookTimeout: backstop, fileParallelism: false } },
       { test: { name: 'suites', sequence: { groupOrder: 2, concurrent: false }, include: ['suites/**/*.test.ts'], exclude: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: backstop, hookTimeout: backstop, fileParallelism: false } },
-      { test: { name: 'controls', sequence: { groupOrder: 3 }, include: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: backstop * 2, hookTimeout: backstop, fileParallelism: false } },
+      { test: { name: 'controls', sequence: { groupOrder: 3 }, maxConcurrency: 3, include: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: backstop * 2, hookTimeout: backstop, fileParallelism: false } },
     ],
   },
 });

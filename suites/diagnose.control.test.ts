@@ -28,23 +28,23 @@ interface Case {
 }
 
 const CASES: Case[] = [
+  { fixture: 'negative/kafka-broker-id-off-by-one', suite: 'kafka', expect: { rule: 'kafka-identity', severity: 'warning', message: /^kafka-0 runs as broker id 1, not its ordinal 0/ } },
   { fixture: 'web', suite: 'identity' },
-  { fixture: 'zookeeper', suite: 'zookeeper' },
   { fixture: 'negative/web-clusterip-service', suite: 'identity', expect: { rule: 'governing-service', severity: 'error', message: /governing Service nginx is not headless/ } },
+  { fixture: 'zookeeper', suite: 'zookeeper' },
+  { fixture: 'negative/kafka-ip-listener', suite: 'kafka', expect: { rule: 'kafka-identity', severity: 'error', message: /advertises PLAINTEXT:\/\/[0-9.]+:9092, an IP address/ } },
   { fixture: 'negative/web-missing-service', suite: 'identity', expect: { rule: 'governing-service', severity: 'error', message: /governing Service \S+ does not exist/ } },
   { fixture: 'negative/web-never-ready', suite: 'identity', env: { ORDINAL_TIMEOUT_ROLLOUT: '70s' }, expect: { rule: 'pods-ready', severity: 'error', message: /web-0 is Running and not Ready for \d+s; last readiness probe failure: .*404/ } },
+  { fixture: 'negative/zookeeper-fixed-myid', suite: 'zookeeper', env: { ORDINAL_TIMEOUT_QUORUM: '30s' }, expect: { rule: 'zookeeper-myid', severity: 'error', message: /claim the same id/ } },
+  { fixture: 'negative/kafka-weak-acks', suite: 'kafka', expect: { rule: 'kafka-durability', severity: 'error', message: /min\.insync\.replicas=1/ } },
   { fixture: 'negative/web-image-not-pullable', suite: 'identity', env: { ORDINAL_TIMEOUT_ROLLOUT: '40s' }, expect: { rule: 'pods-ready', severity: 'error', message: /cannot pull image/ } },
   { fixture: 'negative/web-emptydir', suite: 'storage', expect: { rule: 'data-on-emptydir', severity: 'warning', message: /mounts emptyDir volumes/ } },
   { fixture: 'negative/web-scaled-delete', suite: 'storage', expect: { rule: 'retention', severity: 'warning', message: /deletes the claims whenScaled/ } },
+  { fixture: 'negative/kafka-zk-limit-2-shared-address', suite: 'connection-limits', poll: true, expect: { rule: 'zookeeper-connection-limit', severity: 'error', message: /maxClientCnxns=2 per source address from [0-9.]+ \(pod zk-nat-[a-z0-9-]+\); clients failing because of it: kafka-\d/ } },
   { fixture: 'negative/web-deleted-delete', suite: 'storage', expect: { rule: 'retention', severity: 'warning', message: /deletes the claims whenDeleted/ } },
-  { fixture: 'negative/zookeeper-fixed-myid', suite: 'zookeeper', env: { ORDINAL_TIMEOUT_QUORUM: '30s' }, expect: { rule: 'zookeeper-myid', severity: 'error', message: /claim the same id/ } },
   { fixture: 'negative/web-parallel', suite: 'ordering' },
   { fixture: 'negative/web-ondelete', suite: 'updates' },
   { fixture: 'negative/web-partition-leftover', suite: 'updates', expect: { rule: 'rollout', severity: 'warning', message: /^updateStrategy\.rollingUpdate\.partition is 1: pod web-0 is never updated/ } },
-  { fixture: 'negative/kafka-broker-id-off-by-one', suite: 'kafka', expect: { rule: 'kafka-identity', severity: 'warning', message: /^kafka-0 runs as broker id 1, not its ordinal 0/ } },
-  { fixture: 'negative/kafka-ip-listener', suite: 'kafka', expect: { rule: 'kafka-identity', severity: 'error', message: /advertises PLAINTEXT:\/\/[0-9.]+:9092, an IP address/ } },
-  { fixture: 'negative/kafka-weak-acks', suite: 'kafka', expect: { rule: 'kafka-durability', severity: 'error', message: /min\.insync\.replicas=1/ } },
-  { fixture: 'negative/kafka-zk-limit-2-shared-address', suite: 'connection-limits', poll: true, expect: { rule: 'zookeeper-connection-limit', severity: 'error', message: /maxClientCnxns=2 per source address from [0-9.]+ \(pod zk-nat-[a-z0-9-]+\); clients failing because of it: kafka-\d/ } },
 ];
 
 const cli = (args: string[], env?: Record<string, string>) => run(['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), ...args], { allowFailure: true, timeoutMs: backstopMs(), env });
@@ -59,8 +59,11 @@ describe('ordinal diagnose, read-only, on live fixtures', () => {
     limited = await readOnlyKubeconfig(admin, ctx.runId, ctx.runDir, [{ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch'] }]);
   });
 
+  // three cases at a time (the controls project's maxConcurrency), each in its own namespace (a
+  // deploy, then read-only diagnoses); the Kafka and ZooKeeper cases are spread through the list so
+  // that mostly no more than two of them deploy at once
   for (const c of CASES) {
-    it(`${c.fixture}: ${c.expect ? `${c.expect.severity} ${c.expect.rule}` : 'no error'}`, async () => {
+    it.concurrent(`${c.fixture}: ${c.expect ? `${c.expect.severity} ${c.expect.rule}` : 'no error'}`, async () => {
       const cfg = loadConfig();
       const admin = loadKube(ctx.kubeconfig);
       let ns: string | undefined;
