@@ -26,9 +26,11 @@ export const GATE_TOLERANCES: readonly Tolerance[] = [
   { what: 'rollout', match: /^(deployMs|rolloutMs|rollbackMs|rollingRestartMs|scaleUpToReadyMs|scaleDownMs|phase\d+Ms)$|\.(createdToReadyMs|replacedMs)$/, worse: 'higher', relative: 0.5, absolute: 15_000 },
   { what: 'recovery', match: /(^|\.)(recoveryMs|recreateToReadyMs|rejoinedMs|readOnLastMemberMs|quorumWaitMs)$/, worse: 'higher', relative: 0.5, absolute: 10_000 },
   // the controller recovering from a broken update by itself (1) or needing the pod deleted (0)
+  // a node's drain until its members are back (disruption): 62–116 s here, most of it a restarted broker catching up
+  { what: 'node drain', match: /\.drainToBackMs$/, worse: 'higher', relative: 0.5, absolute: 30_000 },
   { what: 'self-recovery', match: /^recoveredByController$/, worse: 'lower', relative: 0, absolute: 0.5 },
   { what: 'p99 produce latency', match: /^p99Ms$/, worse: 'higher', relative: 1, absolute: 250 },
-  { what: 'availability', match: /(^|\.)longestNoQuorumMs$|(^|\.)(rolling)?[lL]ongestGapMs$/, worse: 'higher', relative: 0.5, absolute: 2000 },
+  { what: 'availability', match: /(^|\.)longestNoQuorumMs$|(^|\.)(rolling)?[lL]ongestGapMs$|^longestUnderMinIsrMs$/, worse: 'higher', relative: 0.5, absolute: 2000 },
   { what: 'acknowledged share', match: /(^|\.)(rolling)?[aA]ckedRatio$/, worse: 'lower', relative: 0, absolute: 0.01 },
   { what: 'error rate', match: /^errorRate$/, worse: 'higher', relative: 0, absolute: 0.02 },
 ];
