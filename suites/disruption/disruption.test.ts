@@ -75,8 +75,10 @@ function templateLabels(session: SuiteSession, sts: string): Record<string, stri
   return o?.spec?.template?.metadata?.labels ?? {};
 }
 
+/** The budgets of both StatefulSets, as a sentence of its own. */
 function budgets(session: SuiteSession, pdbs: k8s.V1PodDisruptionBudget[]): string {
-  return `${describeBudget(pdbs, templateLabels(session, z.statefulSet), z.replicas, z.statefulSet)}; ${describeBudget(pdbs, templateLabels(session, k.statefulSet), session.replicas, k.statefulSet)}`;
+  const text = `${describeBudget(pdbs, templateLabels(session, z.statefulSet), z.replicas, z.statefulSet)}; ${describeBudget(pdbs, templateLabels(session, k.statefulSet), session.replicas, k.statefulSet)}`;
+  return text[0]!.toUpperCase() + text.slice(1);
 }
 
 /** Waits until these pods exist with a UID other than the evicted one, Running and Ready; returns when each became Ready. */
