@@ -33,6 +33,8 @@ export interface Drain extends ActiveFault {
   attempts: EvictionAttempt[];
   /** namespace/name of each pod evicted */
   evicted: string[];
+  /** the pods evicted, with the UID each had (its StatefulSet re-creates it under the same name, with another) */
+  evictedPods: Array<{ namespace: string; name: string; uid: string }>;
 }
 
 /** Whether a drain evicts this pod: not a DaemonSet's, not a mirror pod, not finished. */
@@ -116,7 +118,8 @@ export async function drainNode(kube: Kube, node: string, opts: { timeoutMs: num
     const done = await Promise.all(pods.map((p) => evict(kube, p, attempts, opts.timeoutMs, opts.onAttempt, opts.signal)));
     await waitForGone(kube, node, new Set(pods.map((p) => p.metadata!.uid!)), opts.timeoutMs, opts.signal);
     const evicted = done.filter((a) => a.outcome === 'evicted').map((a) => `${a.namespace}/${a.pod}`);
-    return { node, attempts, evicted, description: `node ${node} cordoned and drained (${evicted.length} evicted, ${attempts.filter((a) => a.outcome === 'refused').length} refusals)`, undo };
+    const evictedPods = pods.filter((p) => evicted.includes(`${p.metadata!.namespace}/${p.metadata!.name}`)).map((p) => ({ namespace: p.metadata!.namespace!, name: p.metadata!.name!, uid: p.metadata!.uid! }));
+    return { node, attempts, evicted, evictedPods, description: `node ${node} cordoned and drained (${evicted.length} evicted, ${attempts.filter((a) => a.outcome === 'refused').length} refusals)`, undo };
   } catch (err) {
     await undo();
     throw err;

@@ -10,6 +10,8 @@ describe('budgets', () => {
     expect(budgetsFor(pdbs, { app: 'zk', 'ordinal.dev/run': 'x' }).map((b) => b.metadata!.name)).toEqual(['zk-pdb']);
     expect(describeBudget(pdbs, { app: 'zk' }, 3, 'zk')).toBe('PodDisruptionBudget zk-pdb (maxUnavailable 1) lets 1 of 3 members of zk down');
     expect(describeBudget([], { app: 'zk' }, 3, 'zk')).toMatch(/^no PodDisruptionBudget selects zk's pods/);
+    // an empty selector selects every pod of the namespace (policy/v1)
+    expect(budgetsFor([{ metadata: { name: 'all' }, spec: { selector: {}, maxUnavailable: 1 } }], { app: 'zk' }).map((b) => b.metadata!.name)).toEqual(['all']);
   });
   it('counts maxUnavailable and minAvailable, also as percentages', () => {
     expect(allowedDown(pdb('a', { maxUnavailable: 2 }), 3)).toBe(2);

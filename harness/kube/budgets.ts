@@ -16,20 +16,21 @@ export function budgetsFor(pdbs: k8s.V1PodDisruptionBudget[], labels: Record<str
       if (e.operator === 'DoesNotExist') return v === undefined;
       return false;
     });
-    return ml && me && (Object.keys(sel.matchLabels ?? {}).length > 0 || (sel.matchExpressions ?? []).length > 0);
+    // policy/v1: an empty selector ({}) selects every pod in the namespace
+    return ml && me;
   });
 }
 
 /** How many of `replicas` members a budget lets be down at once (percentages rounded as the disruption controller does). */
 export function allowedDown(b: k8s.V1PodDisruptionBudget, replicas: number): number {
-  const pct = (v: string | number, up: boolean) => {
+  // both percentages round up, as the disruption controller does
+  const pct = (v: string | number) => {
     if (typeof v === 'number') return v;
     const m = /^(\d+)%$/.exec(v);
-    const n = m ? (Number(m[1]) * replicas) / 100 : Number(v);
-    return up ? Math.ceil(n) : Math.floor(n);
+    return Math.ceil(m ? (Number(m[1]) * replicas) / 100 : Number(v));
   };
-  if (b.spec?.maxUnavailable !== undefined) return Math.max(0, pct(b.spec.maxUnavailable, true));
-  if (b.spec?.minAvailable !== undefined) return Math.max(0, replicas - pct(b.spec.minAvailable, true));
+  if (b.spec?.maxUnavailable !== undefined) return Math.min(replicas, Math.max(0, pct(b.spec.maxUnavailable)));
+  if (b.spec?.minAvailable !== undefined) return Math.min(replicas, Math.max(0, replicas - pct(b.spec.minAvailable)));
   return replicas;
 }
 

@@ -43,7 +43,7 @@ const t = (ms: number) => clockOf(new Date(ms).toISOString());
 export function budgetHeld(attempts: Attempt[], outages: Outage[], tolerates: Record<string, number>): BudgetVerdict {
   const violations: BudgetVerdict['violations'] = [];
   for (const a of attempts.filter((x) => x.outcome === 'evicted')) {
-    const alsoOut = outages.filter((o) => o.app === a.app && o.pod !== a.pod && o.from < a.at && (o.to === undefined || o.to > a.at)).map((o) => o.pod);
+    const alsoOut = outages.filter((o) => o.app === a.app && o.pod !== a.pod && o.from <= a.at && (o.to === undefined || o.to > a.at)).map((o) => o.pod);
     if (alsoOut.length >= (tolerates[a.app] ?? 1)) violations.push({ pod: a.pod, app: a.app, at: a.at, alsoOut });
   }
   const refused = attempts.filter((x) => x.outcome === 'refused');

@@ -64,6 +64,8 @@ async function pollUntracked<T>(
   const deadline = clock.now() + opts.timeoutMs;
   let last = 'nothing yet';
   for (;;) {
+    // an aborted wait sends nothing more (a drain's eviction after its check has ended)
+    opts.signal?.throwIfAborted();
     // a probe that hangs must not outlive the bound
     const overran = new Error(`${subject}: probe still running at the deadline`);
     try {

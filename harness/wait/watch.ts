@@ -22,10 +22,18 @@ export class ObjectWatch<T extends k8s.KubernetesObject> {
   private informer: k8s.Informer<T> & k8s.ObjectCache<T>;
   private listeners = new Set<(type: WatchEvent, obj: T, at: Date) => void>();
   private stopped = false;
+  /** a list has succeeded: the cache holds the objects, not nothing because the list failed */
+  listed = false;
   private restartTimer?: NodeJS.Timeout;
 
   constructor(kube: Kube, source: WatchSource<T>) {
-    this.informer = new k8s.ListWatch(source.path, new k8s.Watch(kube.kc), source.list, false, source.labelSelector, source.fieldSelector);
+    // the informer swallows a failed list (it emits an error and relists later): know when one succeeded
+    const list = async () => {
+      const l = await source.list();
+      this.listed = true;
+      return l;
+    };
+    this.informer = new k8s.ListWatch(source.path, new k8s.Watch(kube.kc), list, false, source.labelSelector, source.fieldSelector);
     for (const type of ['add', 'update', 'delete'] as const) {
       this.informer.on(type, (obj: T) => {
         const at = new Date();
@@ -80,6 +88,7 @@ export async function waitOnChanges<R>(
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   let onAbort: (() => void) | undefined;
+  opts.signal?.throwIfAborted();
   beginWait();
   try {
     return await new Promise<R>((resolve, reject) => {
@@ -128,7 +137,9 @@ export async function waitForWatch<T extends k8s.KubernetesObject, R>(
 ): Promise<R> {
   const w = new ObjectWatch(kube, source);
   try {
-    return await waitOnChanges(subject, expectation, () => evaluate(w.list()), (onChange) => w.on(onChange), { ...opts, start: () => w.start() });
+    // until a list has succeeded, an empty cache means nothing (the informer relists after an error)
+    const judge = () => (w.listed ? evaluate(w.list()) : { done: false, observed: 'no successful list yet' });
+    return await waitOnChanges(subject, expectation, judge, (onChange) => w.on(onChange), { ...opts, start: () => w.start() });
   } finally {
     await w.stop();
   }

@@ -28,7 +28,7 @@ import { budgetHeld, type Attempt, type Outage } from '../../harness/timeline/di
 import { clockOf } from '../../harness/timeline/model.ts';
 import { waitForWatch } from '../../harness/wait/watch.ts';
 import { api } from '../../harness/kube/client.ts';
-import { formatMs } from '../../harness/errors.ts';
+import { OrdinalError, formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 
 let z: ZkSettings;
@@ -81,7 +81,11 @@ function budgets(session: SuiteSession, pdbs: k8s.V1PodDisruptionBudget[]): stri
   return text[0]!.toUpperCase() + text.slice(1);
 }
 
-/** Waits until these pods exist with a UID other than the evicted one, Running and Ready; returns when each became Ready. */
+/**
+ * Waits until these pods exist with a UID other than the evicted one, Running and Ready; returns
+ * when each became Ready as the API recorded it (the Ready condition's lastTransitionTime, which is
+ * never later than an eviction the budget allowed because of it), or when the watch saw it.
+ */
 async function waitForBack(session: SuiteSession, pods: Map<string, string>, timeoutMs: number, why: string): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
   const ns = session.namespace;
@@ -95,7 +99,7 @@ async function waitForBack(session: SuiteSession, pods: Map<string, string>, tim
       for (const [name, oldUid] of pods) {
         const p = now.find((x) => x.metadata?.name === name && x.metadata?.uid !== oldUid && !x.metadata?.deletionTimestamp);
         const ready = p?.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
-        if (ready && !seen.has(name)) seen.set(name, Date.now());
+        if (ready && !seen.has(name)) seen.set(name, Math.min(Date.now(), Date.parse(String(ready.lastTransitionTime ?? '')) || Date.now()));
         state.push(`${name} ${p ? `${p.status?.phase}${ready ? ' Ready' : ''} on ${p.spec?.nodeName ?? 'no node'}` : 'not re-created yet'}`);
       }
       return { done: seen.size === pods.size, observed: state.join(', ') };
@@ -162,23 +166,30 @@ s.check('rolling-drain', 'each node holding a member is cordoned, drained throug
       if (a.outcome === 'refused') refusedOnce.add(a.pod);
     };
   };
-  const startDrain = async (node: string) => {
+  const startDrain = async (node: string, timeoutMs: number) => {
     const on = (await api(`list pods on ${node}`, () => session.kube.core.listNamespacedPod({ namespace: ns, fieldSelector: `spec.nodeName=${node}` }))).items.filter(member);
     const nodePins = (await Promise.all(on.map((p) => podVolumePins(session.kube, ns, p.metadata!.name!)))).flat().filter((p) => p.node === node);
+    abort.signal.throwIfAborted();
     rec.action(`cordon and drain node ${node} (${on.map((p) => p.metadata!.name).sort().join(', ')})`);
     const from = Date.now();
-    const d = await drainNode(session.kube, node, { timeoutMs: T.drain, onAttempt: recordAttempts(), only: member, signal: abort.signal });
+    const d = await drainNode(session.kube, node, { timeoutMs, onAttempt: recordAttempts(), only: member, signal: abort.signal });
     drains.push(d);
-    return { d, from, uids: new Map(on.map((p) => [p.metadata!.name!, p.metadata!.uid!])), nodePins };
+    // the members this drain evicted (not a list from before its cordon)
+    return { d, from, uids: new Map(d.evictedPods.map((p) => [p.name, p.uid])), nodePins };
   };
+  // an overlapped drain waits on the budget through the previous node's restart and recovery too
+  const overlappedMs = T.drain + T.nodeRestart + T.podReady + T.faultRecovery;
+  let finished = false;
+  let pending: ReturnType<typeof startDrain> | undefined = startDrain(nodes[0]!, T.drain);
+  pending.catch(() => undefined);
   try {
-    let pending = startDrain(nodes[0]!);
     for (const [i, node] of nodes.entries()) {
-      const step = await pending;
+      const step = await pending!;
+      pending = undefined;
       const evictedAt = Date.now();
       // the next node's drain now, while this node's members are out: its budget must hold it back
       if (i + 1 < nodes.length) {
-        pending = startDrain(nodes[i + 1]!);
+        pending = startDrain(nodes[i + 1]!, overlappedMs);
         pending.catch(() => undefined);
       }
       if (session.ctx.kindCluster) {
@@ -188,10 +199,7 @@ s.check('rolling-drain', 'each node holding a member is cordoned, drained throug
       await step.d.undo();
       rec.action(`uncordon node ${node}`);
       const back = await waitForBack(session, step.uids, T.podReady + T.faultRecovery, `evicted from ${node}, which is uncordoned`);
-      for (const [pod, at] of back) {
-        const o = outages.find((x) => x.pod === pod && x.to === undefined);
-        if (o) o.to = at;
-      }
+      for (const [pod, at] of back) for (const o of outages.filter((x) => x.pod === pod && x.to === undefined)) o.to = Math.max(o.from, at);
       for (const p of step.nodePins) pins.push({ ...p, ...(back.has(p.pod) ? { backAfterMs: back.get(p.pod)! - evictedAt } : {}) });
       phases.push({ name: `drain ${node}`, from: step.from, to: Math.max(...back.values(), Date.now()), graceful: true, bounds: AVAILABILITY_BOUNDS.kafka.drain });
       c.measure(`${node}.drainToBackMs`, Math.max(...back.values()) - step.from);
@@ -199,11 +207,21 @@ s.check('rolling-drain', 'each node holding a member is cordoned, drained throug
     await waitForQuorum(session, z, memberNames(z), T.quorum);
     await waitForIsr(session, probe, k, 'after the last node was uncordoned');
     await waitForAcks(session, producer, new Date(), 50);
+    finished = true;
   } finally {
+    // every path: no drain goes on after the check, every node is uncordoned, the samplers end
     sampling = false;
     abort.abort();
-    for (const d of drains) await d.undo();
-    await Promise.all([zkLoop, isrLoop]);
+    await pending?.catch(() => undefined);
+    const undone = await Promise.allSettled(drains.map((d) => d.undo()));
+    await Promise.allSettled([zkLoop, isrLoop]);
+    const failed = undone.filter((u): u is PromiseRejectedResult => u.status === 'rejected');
+    if (failed.length) {
+      const why = failed.map((f) => (f.reason as Error).message).join('; ');
+      rec.action(`could not uncordon: ${why}`);
+      // not over the error already on its way out; that one names what went wrong first
+      if (finished) throw new OrdinalError(`the drains ended but a node could not be uncordoned: ${why}`, 'uncordon it by hand (kubectl uncordon NODE)');
+    }
   }
   await producer.interrupt();
   const done = await producer.wait(T.load);
