@@ -1,0 +1,85 @@
+// A network partition made inside one pod's network namespace, from the kind node it runs on:
+// the pod's sandbox PID comes from crictl, and iptables (through nsenter into that namespace only)
+// drops its traffic to and from the peers' pod IPs. Nothing else on the node, and no other pod, is
+// touched; the traffic dropped is among this machine's own containers. Every rule carries a comment
+// naming the partition, so healing deletes exactly those rules (and finds them again even if a
+// first heal was cut short); a pod re-created meanwhile has a new namespace, so nothing is left to
+// heal there. The heal is registered for Ctrl-C and SIGTERM until it has run. Only for a kind
+// cluster ordinal created.
+import { OrdinalError } from '../errors.ts';
+import { api, type Kube } from '../kube/client.ts';
+import { undoOnce } from '../lifecycle.ts';
+import { run } from '../proc/command.ts';
+import type { ActiveFault } from './dns-outage.ts';
+
+export interface Partition extends ActiveFault {
+  pod: string;
+  node: string;
+  /** the peer IPs whose traffic is dropped, both ways */
+  peers: string[];
+  /** the rules' comment */
+  tag: string;
+}
+
+/** iptables argv (inside the namespace) that add (`-I`) or delete (`-D`) the rules isolating from `peers`. Pure. */
+export function partitionRules(op: '-I' | '-D', peers: readonly string[], tag: string): string[][] {
+  const mark = ['-m', 'comment', '--comment', tag];
+  return peers.flatMap((ip) => [
+    ['iptables', '-w', '5', op, 'INPUT', '-s', `${ip}/32`, ...mark, '-j', 'DROP'],
+    ['iptables', '-w', '5', op, 'OUTPUT', '-d', `${ip}/32`, ...mark, '-j', 'DROP'],
+  ]);
+}
+
+/** The rules of `iptables-save` output that carry `tag`, as `-D` argv. Pure. */
+export function taggedRules(save: string, tag: string): string[][] {
+  return save.split('\n').map((l) => l.trim().split(/\s+/)).filter((argv) => argv[0] === '-A' && argv.includes('--comment') && argv[argv.indexOf('--comment') + 1] === tag).map((argv) => ['iptables', '-w', '5', '-D', ...argv.slice(1)]);
+}
+
+/** A tag iptables accepts as a bare comment word (no quoting needed in iptables-save output). */
+export function partitionTag(runId: string, pod: string): string {
+  return `ordinal-partition-${runId}-${pod}`.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 250);
+}
+
+async function nodeExec(node: string, argv: string[], what: string): Promise<string> {
+  const r = await run(['docker', 'exec', node, ...argv], { allowFailure: true });
+  if (r.exitCode !== 0) throw new OrdinalError(`${what} on kind node ${node} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`);
+  return r.stdout;
+}
+
+/** The PID of the pod's sandbox on its node (its network namespace). */
+async function sandboxPid(node: string, namespace: string, pod: string): Promise<string> {
+  const id = (await nodeExec(node, ['crictl', 'pods', '--namespace', namespace, '--name', `^${pod}$`, '--state', 'ready', '-q'], `crictl pods ${namespace}/${pod}`)).trim().split('\n')[0];
+  if (!id) throw new OrdinalError(`pod ${namespace}/${pod} has no ready sandbox on node ${node}`);
+  const pid = (await nodeExec(node, ['crictl', 'inspectp', '-o', 'go-template', '--template', '{{.info.pid}}', id], `crictl inspectp ${id}`)).trim();
+  if (!/^\d+$/.test(pid)) throw new OrdinalError(`pod ${namespace}/${pod}: crictl gave no sandbox PID (got "${pid}")`);
+  return pid;
+}
+
+/**
+ * Drops all traffic between `pod` and `peers` (pod IPs) inside the pod's network namespace, from
+ * the kind node `cluster` runs it on. The returned handle heals it (also on Ctrl-C and SIGTERM).
+ */
+export async function isolatePod(kube: Kube, cluster: string, opts: { namespace: string; pod: string; peers: string[]; runId: string }): Promise<Partition> {
+  const { namespace, pod, peers } = opts;
+  const p = await api(`read pod ${namespace}/${pod}`, () => kube.core.readNamespacedPod({ name: pod, namespace }));
+  const node = p.spec?.nodeName;
+  if (!node) throw new OrdinalError(`pod ${namespace}/${pod} is not on a node; cannot partition it`);
+  const label = await run(['docker', 'inspect', '-f', '{{ index .Config.Labels "io.x-k8s.kind.cluster" }}', node], { allowFailure: true });
+  if (label.exitCode !== 0 || label.stdout.trim() !== cluster) throw new OrdinalError(`node ${node} is not a container of kind cluster "${cluster}" on this Docker engine; not partitioning pod ${pod} there`);
+  const tag = partitionTag(opts.runId, pod);
+  const pid = await sandboxPid(node, namespace, pod);
+  const inNs = (argv: string[]) => ['nsenter', '-t', pid, '-n', '--', ...argv];
+  const heal = undoOnce(`heal the partition of ${namespace}/${pod}`, async () => {
+    // the rules as they are now (a pod re-created since has a fresh namespace: nothing to heal)
+    const save = await run(['docker', 'exec', node, ...inNs(['iptables-save'])], { allowFailure: true });
+    if (save.exitCode !== 0) return;
+    for (const argv of taggedRules(save.stdout, tag)) await nodeExec(node, inNs(argv), `heal ${tag}`);
+  });
+  try {
+    for (const argv of partitionRules('-I', peers, tag)) await nodeExec(node, inNs(argv), `partition ${pod} from ${peers.join(', ')}`);
+  } catch (err) {
+    await heal();
+    throw err;
+  }
+  return { pod, node, peers, tag, description: `pod ${namespace}/${pod} cut off from ${peers.join(', ')} (iptables in its network namespace on ${node}, tag ${tag})`, undo: heal };
+}
