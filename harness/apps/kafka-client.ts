@@ -6,6 +6,7 @@ import { K6Job, parseMarker, runK6 } from '../load/k6.ts';
 import type { SuiteSession } from '../suite/session.ts';
 import { poll } from '../wait/poll.ts';
 import type { PartitionState } from './kafka-isr.ts';
+import { parseRecords, type Ack } from './kafka-verify.ts';
 
 export interface KafkaSettings { statefulSet: string; service: string; port: number; acks: string; partitions: number; replicationFactor: number }
 
@@ -37,6 +38,13 @@ export async function createTopic(session: SuiteSession, k: KafkaTarget): Promis
   const r = await runK6(session, 'kafka-admin.js', { BROKERS: k.brokers, TOPIC: k.topic, PARTITIONS: String(k.partitions), REPLICATION_FACTOR: String(k.replicationFactor), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, T.quorum + T.load);
   const result = parseMarker<{ metadata: PartitionState[]; config: Record<string, string> }>(r.logs);
   return { exitCode: r.exitCode, outcome: r.outcome, logs: r.logs, ...(result ? { result } : {}) };
+}
+
+/** Reads the whole topic back (k6 kafka-verify.js, every partition from its first offset to its high watermark). */
+export async function readTopicBack(session: SuiteSession, k: KafkaTarget): Promise<{ exitCode: number; outcome: string; logs: string; records: Ack[] }> {
+  const T = session.cfg.timeouts;
+  const r = await runK6(session, 'kafka-verify.js', { BROKERS: k.brokers, TOPIC: k.topic, TIMEOUT_MS: String(T.load) }, T.load * 2);
+  return { exitCode: r.exitCode, outcome: r.outcome, logs: r.logs, records: parseRecords(r.logs) };
 }
 
 /** The topic's partitions as the brokers report them now, from a k6 pod (empty: no answer). */

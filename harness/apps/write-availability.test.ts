@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeAvailability, type Phase } from './write-availability.ts';
+import { baselinePhase, writeAvailability, type Phase } from './write-availability.ts';
 import type { ProducerLog } from './kafka-verify.ts';
 
 const T0 = Date.parse('2026-12-01T12:00:00Z');
@@ -41,5 +41,15 @@ describe('writeAvailability', () => {
     const v = writeAvailability(load(T0, T0 + 40_000, (t) => (t >= T0 + 25_000 && t < T0 + 33_000 ? '[19] Not Enough Replicas: broker kafka-1.kafka-hs:9092' : undefined)), phases, BOUNDS);
     expect(v.ok).toBe(false);
     expect(v.message).toBe('rolling update: 120/200 acknowledged (60.0 %), longest gap 8.1 s (12:00:24.9–12:00:33.0); failed: 80× [19] Not Enough Replicas (bound: ≥ 99.0 % acknowledged, no gap over 5 s) — a graceful phase must stay within its bounds');
+  });
+});
+
+describe('baselinePhase', () => {
+  it('runs from the first send of the load, not of the writable probes, to the first fault', () => {
+    const log = load(T0 + 1000, T0 + 5000);
+    log.acks.unshift({ partition: 0, offset: 0, key: 'run-writable-0', sentAt: T0, doneAt: T0 + 20 });
+    expect(baselinePhase(log, T0 + 3000)).toEqual({ name: 'baseline', from: T0 + 1000, to: T0 + 3000, graceful: true });
+    expect(baselinePhase(log, T0 + 500)).toBeUndefined();
+    expect(baselinePhase({ acks: [], nacks: [] }, T0)).toBeUndefined();
   });
 });

@@ -38,6 +38,16 @@ export interface Bounds {
   maxAckGapMs: number;
 }
 
+/**
+ * The baseline phase of a producer's run: from its first send of the load (after setup found the
+ * topic writable, the "-writable-" probes left out) until `firstFaultAt`; none if nothing was sent
+ * before then.
+ */
+export function baselinePhase(log: ProducerLog, firstFaultAt: number): Phase | undefined {
+  const firstSend = Math.min(...[...log.acks, ...log.nacks].filter((x) => !x.key.includes('-writable-')).map((x) => x.sentAt ?? Infinity));
+  return Number.isFinite(firstSend) && firstSend < firstFaultAt ? { name: 'baseline', from: firstSend, to: firstFaultAt, graceful: true } : undefined;
+}
+
 export function writeAvailability(log: ProducerLog, phases: Phase[], bounds: Bounds): { ok: boolean; phases: PhaseAvailability[]; message: string } {
   const out: PhaseAvailability[] = [];
   for (const ph of phases) {

@@ -5,6 +5,7 @@ import { execInPod } from '../kube/exec.ts';
 import type { SuiteSession } from '../suite/session.ts';
 import { poll } from '../wait/poll.ts';
 import { parseSrvr, type Srvr } from './zookeeper.ts';
+import type { QuorumSample } from './zookeeper-quorum.ts';
 
 export interface ZkSettings {
   statefulSet: string;
@@ -60,6 +61,12 @@ export function quorumOf(ms: Member[]): { leader?: string; followers: string[]; 
   const leaders = ms.filter((m) => m.srvr?.serving && m.srvr.mode === 'leader').map((m) => m.pod);
   const followers = ms.filter((m) => m.srvr?.serving && m.srvr.mode === 'follower').map((m) => m.pod);
   return { leader: leaders[0], followers, ok: leaders.length === 1 && followers.length === ms.length - 1 };
+}
+
+/** One sample of the ensemble: `srvr` on each of `pods` at once, stamped with when it began. */
+export async function quorumSample(session: SuiteSession, z: ZkSettings, pods: string[]): Promise<QuorumSample> {
+  const at = Date.now();
+  return { at, members: await Promise.all(pods.map((p) => srvr(session, z, p))) };
 }
 
 /** Polls `srvr` on the given members until exactly one leads and the others follow. */

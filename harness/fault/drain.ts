@@ -31,8 +31,6 @@ export interface Drain extends ActiveFault {
   node: string;
   /** every eviction request and its answer, in order */
   attempts: EvictionAttempt[];
-  /** namespace/name of each pod evicted */
-  evicted: string[];
   /** the pods evicted, with the UID each had (its StatefulSet re-creates it under the same name, with another) */
   evictedPods: Array<{ namespace: string; name: string; uid: string }>;
 }
@@ -117,9 +115,9 @@ export async function drainNode(kube: Kube, node: string, opts: { timeoutMs: num
     const pods = (await api(`list pods on node ${node}`, () => kube.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }))).items.filter((p) => drainable(p) && (opts.only?.(p) ?? true));
     const done = await Promise.all(pods.map((p) => evict(kube, p, attempts, opts.timeoutMs, opts.onAttempt, opts.signal)));
     await waitForGone(kube, node, new Set(pods.map((p) => p.metadata!.uid!)), opts.timeoutMs, opts.signal);
-    const evicted = done.filter((a) => a.outcome === 'evicted').map((a) => `${a.namespace}/${a.pod}`);
-    const evictedPods = pods.filter((p) => evicted.includes(`${p.metadata!.namespace}/${p.metadata!.name}`)).map((p) => ({ namespace: p.metadata!.namespace!, name: p.metadata!.name!, uid: p.metadata!.uid! }));
-    return { node, attempts, evicted, evictedPods, description: `node ${node} cordoned and drained (${evicted.length} evicted, ${attempts.filter((a) => a.outcome === 'refused').length} refusals)`, undo };
+    // done[i] is pods[i]'s last answer
+    const evictedPods = pods.filter((_, i) => done[i]!.outcome === 'evicted').map((p) => ({ namespace: p.metadata!.namespace!, name: p.metadata!.name!, uid: p.metadata!.uid! }));
+    return { node, attempts, evictedPods, description: `node ${node} cordoned and drained (${evictedPods.length} evicted, ${attempts.filter((a) => a.outcome === 'refused').length} refusals)`, undo };
   } catch (err) {
     await undo();
     throw err;

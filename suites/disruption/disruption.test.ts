@@ -12,14 +12,14 @@
 import type * as k8s from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { defineSuite } from '../../harness/suite/check.ts';
-import { expectZnodes, memberNames, srvr, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
+import { expectZnodes, memberNames, quorumSample, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { quorumThroughout, type QuorumSample } from '../../harness/apps/zookeeper-quorum.ts';
-import { createTopic, kafkaTarget, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
+import { createTopic, kafkaTarget, readTopicBack, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
 import { isrThroughout, type IsrSample } from '../../harness/apps/kafka-isr.ts';
-import { describeLoss, failureReasons, parseProducerLog, parseRecords, verify, type ProducerLog, type Verification } from '../../harness/apps/kafka-verify.ts';
-import { writeAvailability, type Phase } from '../../harness/apps/write-availability.ts';
+import { describeLoss, failureReasons, parseProducerLog, verify, type ProducerLog, type Verification } from '../../harness/apps/kafka-verify.ts';
+import { baselinePhase, writeAvailability, type Phase } from '../../harness/apps/write-availability.ts';
 import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
-import { K6Job, k6Duration, parseMarker, runK6 } from '../../harness/load/k6.ts';
+import { K6Job, k6Duration, parseMarker } from '../../harness/load/k6.ts';
 import { drainNode, type Drain, type EvictionAttempt } from '../../harness/fault/drain.ts';
 import { restartNode } from '../../harness/cluster/node-restart.ts';
 import { podVolumePins, type VolumePin } from '../../harness/kube/volume-pins.ts';
@@ -139,7 +139,7 @@ s.check('rolling-drain', 'each node holding a member is cordoned, drained throug
   const zk: QuorumSample[] = [];
   const isr: IsrSample[] = [];
   const zkLoop = (async () => {
-    while (sampling && Date.now() < deadline) zk.push({ at: Date.now(), members: await Promise.all(memberNames(z).map((p) => srvr(session, z, p))) });
+    while (sampling && Date.now() < deadline) zk.push(await quorumSample(session, z, memberNames(z)));
   })();
   const isrLoop = (async () => {
     while (sampling && Date.now() < deadline) {
@@ -226,12 +226,12 @@ s.check('rolling-drain', 'each node holding a member is cordoned, drained throug
   await producer.interrupt();
   const done = await producer.wait(T.load);
   const log = parseProducerLog(done.logs);
-  const firstSend = Math.min(...[...log.acks, ...log.nacks].filter((x) => !x.key.includes('-writable-')).map((x) => x.sentAt ?? Infinity));
-  if (Number.isFinite(firstSend) && phases[0] && firstSend < phases[0].from) phases.unshift({ name: 'baseline', from: firstSend, to: phases[0].from, graceful: true });
-  const readBack = await runK6(session, 'kafka-verify.js', { BROKERS: k.brokers, TOPIC: k.topic, TIMEOUT_MS: String(T.load) }, T.load * 2);
+  const baseline = phases[0] && baselinePhase(log, phases[0].from);
+  if (baseline) phases.unshift(baseline);
+  const readBack = await readTopicBack(session, k);
   const summary = parseMarker<{ metrics?: Record<string, { values: Record<string, number> }> }>(done.logs, 'ORDINAL-K6-SUMMARY');
   const pdbs = (await api(`list PodDisruptionBudgets in ${ns}`, () => session.kube.policy.listNamespacedPodDisruptionBudget({ namespace: ns }))).items;
-  recorded = { attempts, outages, zk, isr, phases, log, verification: verify(log, parseRecords(readBack.logs)), readBackOk: readBack.exitCode === 0, znodes, pdbs, latency: summary?.metrics?.kafka_produce_ms?.values ?? {} };
+  recorded = { attempts, outages, zk, isr, phases, log, verification: verify(log, readBack.records), readBackOk: readBack.exitCode === 0, znodes, pdbs, latency: summary?.metrics?.kafka_produce_ms?.values ?? {} };
   await probe.interrupt().catch(() => undefined);
   c.measure('nodes', nodes.length, 'count');
   c.measure('evictions', attempts.filter((a) => a.outcome === 'evicted').length, 'count');

@@ -11,14 +11,14 @@
 // bounds in harness/apps/availability-bounds.ts.
 import { defineSuite, type CheckContext } from '../../harness/suite/check.ts';
 import { memberNames, waitForQuorum, zkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
-import { describeLoss, failureReasons, parseProducerLog, parseRecords, verify } from '../../harness/apps/kafka-verify.ts';
-import { K6Job, k6Duration, parseMarker, runK6 } from '../../harness/load/k6.ts';
-import { createTopic, kafkaTarget, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
+import { describeLoss, failureReasons, parseProducerLog, verify } from '../../harness/apps/kafka-verify.ts';
+import { K6Job, k6Duration, parseMarker } from '../../harness/load/k6.ts';
+import { createTopic, kafkaTarget, readTopicBack, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
 import { judgeBrokerIds, judgeListeners, stableName, type BrokerPod, type ListedBroker, type Naming } from '../../harness/apps/kafka-identity.ts';
 import { clusterDomainFrom } from '../../harness/kube/dns.ts';
 import { deletePod, restartStatefulSet, waitForRollout, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
 import { poll } from '../../harness/wait/poll.ts';
-import { writeAvailability, type Phase } from '../../harness/apps/write-availability.ts';
+import { baselinePhase, writeAvailability, type Phase } from '../../harness/apps/write-availability.ts';
 import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
 import type { ProducerLog } from '../../harness/apps/kafka-verify.ts';
 import { Impossible, TimeoutError, formatMs } from '../../harness/errors.ts';
@@ -221,13 +221,12 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
   await job.interrupt();
   const done = await job.wait(T.load);
   const log = parseProducerLog(done.logs);
-  // the baseline: from the first send of the load (after setup found the topic writable) to the first fault
-  const firstSend = Math.min(...[...log.acks, ...log.nacks].filter((x) => !x.key.includes('-writable-')).map((x) => x.sentAt ?? Infinity));
-  if (Number.isFinite(firstSend) && firstSend < baselineTo) phases.unshift({ name: 'baseline', from: firstSend, to: baselineTo, graceful: true });
+  const baseline = baselinePhase(log, baselineTo);
+  if (baseline) phases.unshift(baseline);
   load = { log, phases };
   const summary = parseMarker<Summary>(done.logs, 'ORDINAL-K6-SUMMARY');
-  const readBack = await runK6(session, 'kafka-verify.js', { BROKERS: brokers, TOPIC: topic, TIMEOUT_MS: String(T.load) }, T.load * 2);
-  const recs = parseRecords(readBack.logs);
+  const readBack = await readTopicBack(session, k);
+  const recs = readBack.records;
   if (readBack.exitCode !== 0) c.fail(`reading topic ${topic} back failed (k6 ${readBack.outcome}): ${readBack.logs.trim().split('\n').slice(-3).join(' | ')}`);
   const v = verify(log, recs);
   const lat = summary?.metrics.kafka_produce_ms?.values ?? {};

@@ -6,7 +6,7 @@
 // znode; deleting every pod loses nothing.
 import { randomBytes } from 'node:crypto';
 import { defineSuite } from '../../harness/suite/check.ts';
-import { describeMembers, expectZnodes as expectZnodesOf, memberNames, quorumOf, srvr, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
+import { describeMembers, expectZnodes as expectZnodesOf, memberNames, quorumOf, quorumSample, srvr, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { changePodTemplate, deletePod, setTemplateEnv, waitForRunningAndReady } from '../../harness/kube/statefulset.ts';
 import { waitForSettled } from '../../harness/kube/rollout.ts';
 import { quorumThroughout, type QuorumSample } from '../../harness/apps/zookeeper-quorum.ts';
@@ -115,13 +115,10 @@ s.check('rolling-update', 'a configuration change rolls the members one at a tim
   const done = waitForSettled(rec, z.replicas, T.rollout, { generation: applied.metadata!.generation! }).then((st) => (settled = { rev: st.updateRevision }), (err: unknown) => (settled = { err }));
   const samples: QuorumSample[] = [];
   const deadline = Date.now() + T.rollout;
-  while (!settled && Date.now() < deadline) {
-    const at = Date.now();
-    samples.push({ at, members: await Promise.all(names.map((p) => srvr(session, z, p))) });
-  }
+  while (!settled && Date.now() < deadline) samples.push(await quorumSample(session, z, names));
   await done;
   if (settled!.err) throw settled!.err;
-  samples.push({ at: Date.now(), members: await Promise.all(names.map((p) => srvr(session, z, p))) });
+  samples.push(await quorumSample(session, z, names));
   c.measure('rolloutMs', performance.now() - t0);
   const v = quorumThroughout(samples, { size: z.replicas, maxNoQuorumMs: AVAILABILITY_BOUNDS.zookeeper.maxNoQuorumMs });
   c.measure('longestNoQuorumMs', v.longestNoQuorumMs);
