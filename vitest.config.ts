@@ -11,19 +11,23 @@ const backstop = backstopMs();
 //   suites       the conformance suites; normally started by `ordinal run`, which provides the run's
 //                context (kubeconfig, fixture, report directory) with vitest's provide/inject
 //   controls     negative controls: run `ordinal run` on broken fixtures, assert the intended check fails;
-//                one file by one, their cases in order, but for those marked it.concurrent (the diagnose
-//                control's read-only cases), 3 at a time
+//                two files at a time, and in a file the cases marked it.concurrent (the fixture controls,
+//                the diagnose control's cases) 3 at a time. They share one cluster: what restarts or
+//                drains nodes, takes DNS away or removes images from the nodes holds the cluster's lock
+//                exclusively (harness/run/cluster-lock.ts), everything else shared
 export default defineConfig({
   test: {
     reporters: ['default'],
     silent: 'passed-only',
     retry: 0,
     passWithNoTests: true,
+    // the controls project runs two files at a time (its own maxWorkers); the others one
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['harness/**/*.test.ts'], testTimeout: 10_000 } },
       { test: { name: 'integration', sequence: { groupOrder: 1 }, include: ['harness/**/*.itest.ts'], globalSetup: ['harness/testing/integration-setup.ts'], env: { TESTCONTAINERS_RYUK_DISABLED: 'true' }, testTimeout: backstop, hookTimeout: backstop, fileParallelism: false } },
       { test: { name: 'suites', sequence: { groupOrder: 2, concurrent: false }, include: ['suites/**/*.test.ts'], exclude: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: backstop, hookTimeout: backstop, fileParallelism: false } },
-      { test: { name: 'controls', sequence: { groupOrder: 3 }, maxConcurrency: 3, include: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: backstop * 2, hookTimeout: backstop, fileParallelism: false } },
+      { test: { name: 'controls', sequence: { groupOrder: 3 }, maxConcurrency: 3, include: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: backstop * 2, hookTimeout: backstop, fileParallelism: true, maxWorkers: 2 } },
     ],
   },
 });

@@ -62,6 +62,8 @@ export const DEFAULT_TIMEOUTS = {
   stuck: '60s',
   /** a cluster fault seen before a suite deploys must last this long to block the suite (a node just restarted settles) */
   clusterSettle: '15s',
+  /** waiting for the cluster's lock while another process holds it (a drain or node restart runs alone; harness/run/cluster-lock.ts) */
+  clusterLock: '30m',
   /** one image build step (a cold Kubernetes build takes ~15m on 2 cores) */
   build: '60m',
 } as const;

@@ -14,6 +14,7 @@ import { loadKube } from '../harness/kube/client.ts';
 import { run } from '../harness/proc/command.ts';
 import type { RunResults } from '../harness/report/results.ts';
 import { runContext } from '../harness/suite/run-context.ts';
+import { underClusterLock } from '../harness/testing/control.ts';
 import { readOnlyKubeconfig } from '../harness/testing/read-only-account.ts';
 import { poll } from '../harness/wait/poll.ts';
 
@@ -63,13 +64,14 @@ describe('ordinal diagnose, read-only, on live fixtures', () => {
   // deploy, then read-only diagnoses); the Kafka and ZooKeeper cases are spread through the list so
   // that mostly no more than two of them deploy at once
   for (const c of CASES) {
-    it.concurrent(`${c.fixture}: ${c.expect ? `${c.expect.severity} ${c.expect.rule}` : 'no error'}`, async () => {
+    it.concurrent(`${c.fixture}: ${c.expect ? `${c.expect.severity} ${c.expect.rule}` : 'no error'}`, () => underClusterLock('shared', `the diagnose control's ${c.fixture}`, async (lock) => {
+      // shared hold over deploy and diagnoses: no drain or node restart changes what is diagnosed
       const cfg = loadConfig();
       const admin = loadKube(ctx.kubeconfig);
       let ns: string | undefined;
       try {
         const dir = path.join(ctx.runDir, 'diagnose', c.fixture.replace('/', '-'));
-        const deployed = await cli(['run', '--fixture', path.join(PROJECT_ROOT, 'fixtures', c.fixture), '--suite', c.suite, '--focus', `${c.suite}/deploy`, '--keep', '--kubeconfig', ctx.kubeconfig, '--report-dir', path.join(dir, 'run')], c.env);
+        const deployed = await cli(['run', '--fixture', path.join(PROJECT_ROOT, 'fixtures', c.fixture), '--suite', c.suite, '--focus', `${c.suite}/deploy`, '--keep', '--kubeconfig', ctx.kubeconfig, '--report-dir', path.join(dir, 'run')], { ...c.env, ...lock });
         const results = JSON.parse(readFileSync(path.join(dir, 'run', 'results.json'), 'utf8')) as RunResults;
         ns = results.checks[0]?.namespace;
         expect(ns, `${c.fixture}: no namespace deployed\n${deployed.stderr}`).toBeTruthy();
@@ -106,7 +108,7 @@ describe('ordinal diagnose, read-only, on live fixtures', () => {
       } finally {
         if (ns) await admin.core.deleteNamespace({ name: ns }).catch(() => undefined);
       }
-    });
+    }));
   }
 
   it('an unknown StatefulSet is one line, too', async () => {

@@ -16,6 +16,7 @@ import { RUNNER_IMAGE, SLIM_IMAGE } from '../harness/images/catalog.ts';
 import { relocate } from '../harness/images/image-registry.ts';
 import { run } from '../harness/proc/command.ts';
 import { runContext } from '../harness/suite/run-context.ts';
+import { underClusterLock } from '../harness/testing/control.ts';
 
 interface Case {
   id: number;
@@ -38,7 +39,7 @@ function junitCases(xml: string): Array<{ id: string; failure?: string; skipped:
 
 describe('inside the cluster, under Hydrophone', () => {
   const ctx = runContext();
-  it.skipIf(!ctx.kindCluster || !ctx.imageRegistry)('junit_01.xml, e2e.log and the exit code Hydrophone fetches say what ordinal decided, passing and failing', async () => {
+  it.skipIf(!ctx.kindCluster || !ctx.imageRegistry)('junit_01.xml, e2e.log and the exit code Hydrophone fetches say what ordinal decided, passing and failing', () => underClusterLock('shared', 'the Hydrophone control', async () => {
     const cfg = loadConfig();
     const registry = localRegistry();
     const hydrophone = await installTool(cfg, 'go/hydrophone', 'hydrophone');
@@ -80,5 +81,5 @@ describe('inside the cluster, under Hydrophone', () => {
       }
       expect(e2e, log).toContain(c.exitCode === 0 ? 'SUCCESS!' : 'FAIL!');
     }
-  });
+  }));
 });

@@ -22,6 +22,7 @@ import { ownedLabels, RUN_ID_KEY } from '../harness/kube/labels.ts';
 import { run } from '../harness/proc/command.ts';
 import type { RunResults } from '../harness/report/results.ts';
 import { runContext } from '../harness/suite/run-context.ts';
+import { underClusterLock } from '../harness/testing/control.ts';
 import { poll } from '../harness/wait/poll.ts';
 import { waitForWatch } from '../harness/wait/watch.ts';
 
@@ -71,7 +72,7 @@ const cat = async (kube: Kube, pod: string, file: string) => (await execInPod(ku
 
 describe('in the cluster as a Job, under deploy/rbac.yaml', () => {
   const ctx = runContext();
-  it.skipIf(!ctx.kindCluster || !ctx.imageRegistry)('storage and kafka pass with only the narrow role; SIGTERM still leaves a report, a tarball and done', async () => {
+  it.skipIf(!ctx.kindCluster || !ctx.imageRegistry)('storage and kafka pass with only the narrow role; SIGTERM still leaves a report, a tarball and done', () => underClusterLock('shared', 'the in-cluster control', async () => {
     const cfg = loadConfig();
     const kube = loadKube(ctx.kubeconfig);
     const registry = localRegistry();
@@ -118,5 +119,5 @@ describe('in the cluster as a Job, under deploy/rbac.yaml', () => {
     const left = (await kube.core.listNamespace({ labelSelector: `${RUN_ID_KEY}=${interrupted.runId}` })).items.filter((n) => !n.metadata?.deletionTimestamp);
     expect(left.map((n) => n.metadata!.name)).toEqual([]);
     await kube.batch.deleteNamespacedJob({ name: 'ordinal-sigterm', namespace: NS, propagationPolicy: 'Background' });
-  });
+  }));
 });

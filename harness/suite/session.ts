@@ -19,6 +19,8 @@ import { collectDiagnostics } from '../report/collect.ts';
 import { clusterFaults, type ClusterFault, type ClusterSnapshot } from '../diagnose/cluster-faults.ts';
 import { clusterSnapshot } from '../diagnose/cluster-snapshot.ts';
 import { parseImageRegistry, relocate, type ImageRegistry } from '../images/image-registry.ts';
+import { acquireClusterLock, lockModeOf } from '../run/cluster-lock.ts';
+import { interruptSignal } from '../lifecycle.ts';
 
 /** A cluster snapshot and the faults the rules find in it. */
 export interface ClusterHealth {
@@ -39,6 +41,8 @@ export class SuiteSession {
     readonly namespace: string,
     /** `--image-registry`, parsed: where this run's nodes pull ordinal's images from */
     readonly registry: ImageRegistry | undefined,
+    /** releases this suite's hold on the cluster's lock (shared, or exclusive for a suite that restarts or drains nodes) */
+    private readonly unlock: () => Promise<void>,
   ) {}
 
   static async open(suite: SuiteName): Promise<SuiteSession> {
@@ -49,8 +53,16 @@ export class SuiteSession {
     const registry = ctx.imageRegistry ? parseImageRegistry(ctx.imageRegistry) : undefined;
     const fixture = relocateFixture(loadFixture(dir), registry);
     const kube = loadKube(ctx.kubeconfig);
-    const ns = await createNamespace(kube, `ordinal-${suite}`, ownedLabels(ctx.runId, suite));
-    return new SuiteSession(suite, ctx, cfg, kube, fixture, ns, registry);
+    // suites side by side on one cluster: a node restart or a drain waits for the others, and they for it
+    const server = kube.kc.getCurrentCluster()?.server ?? ctx.kubeconfig;
+    const unlock = await acquireClusterLock(server, lockModeOf([suite]), { who: `suite ${suite} of run ${ctx.runId}`, timeoutMs: cfg.timeouts.clusterLock, signal: interruptSignal });
+    try {
+      const ns = await createNamespace(kube, `ordinal-${suite}`, ownedLabels(ctx.runId, suite));
+      return new SuiteSession(suite, ctx, cfg, kube, fixture, ns, registry, unlock);
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
   }
 
   /** An image of ordinal's own (k6, helpers) as this run's nodes pull it (`--image-registry`). */
@@ -180,6 +192,7 @@ export class SuiteSession {
       await attempt(() => r.save(dir, `${this.suite}${this.recorders.length > 1 ? `-${i + 1}` : ''}`));
     }
     if (!this.ctx.keep) await attempt(() => deleteNamespace(this.kube, this.namespace));
+    await attempt(() => this.unlock());
     if (errors.length) throw new AggregateError(errors, `closing suite ${this.suite} (namespace ${this.namespace}): ${errors.map((e) => (e as Error).message).join('; ')}`);
   }
 }

@@ -5,9 +5,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { PROJECT_ROOT, backstopMs } from '../config.ts';
+import { PROJECT_ROOT, backstopMs, loadConfig } from '../config.ts';
 import type { Control } from '../fixture/fixture.ts';
 import { run } from '../proc/command.ts';
+import { loadKube } from '../kube/client.ts';
+import { acquireClusterLock, heldEnv, type LockMode } from '../run/cluster-lock.ts';
 import type { RunResults } from '../report/results.ts';
 import { runContext } from '../suite/run-context.ts';
 
@@ -16,11 +18,28 @@ export interface ControlRun {
   output: string;
 }
 
-export async function runControl(name: string, c: Control, fixtureDir?: string): Promise<ControlRun> {
+/**
+ * Holds the test run's cluster lock around `fn` (harness/run/cluster-lock.ts), for a test that
+ * changes the cluster itself (exclusive: CoreDNS scaled down, images removed from the nodes) or
+ * whose pods must outlive its `ordinal run` children (shared: a kept namespace, an in-cluster Job);
+ * `fn` gets the environment that hands the lock to those children.
+ */
+export async function underClusterLock<T>(mode: LockMode, who: string, fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
+  const kube = loadKube(runContext().kubeconfig);
+  const server = kube.kc.getCurrentCluster()?.server ?? runContext().kubeconfig;
+  const release = await acquireClusterLock(server, mode, { who, timeoutMs: loadConfig().timeouts.clusterLock });
+  try {
+    return await fn(heldEnv(server));
+  } finally {
+    await release();
+  }
+}
+
+export async function runControl(name: string, c: Control, fixtureDir?: string, env: Record<string, string> = {}): Promise<ControlRun> {
   const { kubeconfig, runDir } = runContext();
   const reportDir = path.join(runDir, 'controls', `${name}-${c.suite}`);
   const argv = ['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run', ...(fixtureDir ? ['--fixture', fixtureDir] : []), '--suite', c.suite, ...(c.focus ? ['--focus', c.focus] : []), '--kubeconfig', kubeconfig, '--report-dir', reportDir];
-  const r = await run(argv, { allowFailure: true, timeoutMs: backstopMs(), env: c.env });
+  const r = await run(argv, { allowFailure: true, timeoutMs: backstopMs(), env: { ...c.env, ...env } });
   const output = `${r.stderr}\n${r.stdout}`;
   // a control made only of not-applicable verdicts (and passes) is a run that succeeds
   expect(r.exitCode, output).toBe(c.fails.length || c.blocked?.length ? 1 : 0);

@@ -1,0 +1,185 @@
+// One cluster shared by concurrent ordinal processes on this machine (suites run in parallel, the
+// negative controls of `npm test` run side by side): a reader/writer lock per cluster. A suite or
+// fault that changes what every pod on the cluster sees (a node restart, a drain, cluster DNS taken
+// away, a network partition) holds it exclusively; everything else holds it shared, so a drain never
+// evicts another suite's pods and a node restart never lands in another suite's observation.
+//
+// The lock is files in one directory per cluster (keyed by the API server's URL) under the OS's
+// temporary directory: `exclusive` is created with O_EXCL (one writer), each shared holder writes
+// its own token; a writer first claims `exclusive` (new readers then wait), then waits until the
+// readers before it are gone. A token whose process is gone is stale and removed. A process that
+// holds the lock hands it to its children (ORDINAL_CLUSTER_LOCK_HELD), which then take nothing:
+// a control that scales CoreDNS down holds it exclusively while its `ordinal run` child runs.
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { open, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import type { SuiteName } from '../fixture/fixture.ts';
+import { info } from '../log.ts';
+import { poll } from '../wait/poll.ts';
+
+export type LockMode = 'shared' | 'exclusive';
+
+/** Suites whose faults reach every pod on a node: they run alone on their cluster. */
+export const EXCLUSIVE_SUITES: readonly SuiteName[] = ['durability', 'disruption'];
+
+/** Set in a lock holder's environment for its children: they run under the holder's lock. */
+export const HELD_ENV = 'ORDINAL_CLUSTER_LOCK_HELD';
+
+export function lockModeOf(suites: readonly string[]): LockMode {
+  return suites.some((s) => (EXCLUSIVE_SUITES as readonly string[]).includes(s)) ? 'exclusive' : 'shared';
+}
+
+export function lockDir(server: string, root = path.join(tmpdir(), 'ordinal-locks')): string {
+  return path.join(root, createHash('sha256').update(server).digest('hex').slice(0, 16));
+}
+
+interface Holder {
+  pid: number;
+  who: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function holder(file: string): Promise<Holder | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Holder;
+  } catch {
+    // gone meanwhile, or being written: seen again on the next probe
+    return undefined;
+  }
+}
+
+/** Creates `file` only if it does not exist; false if it does. */
+async function createExclusive(file: string, content: string): Promise<boolean> {
+  try {
+    const fh = await open(file, 'wx');
+    await fh.writeFile(content);
+    await fh.close();
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+/** The holder of `exclusive`, after removing it if its process is gone. */
+async function writer(dir: string): Promise<Holder | undefined> {
+  const file = path.join(dir, 'exclusive');
+  const h = await holder(file);
+  if (h && !alive(h.pid)) {
+    await rm(file, { force: true });
+    return undefined;
+  }
+  return h;
+}
+
+/** The live shared holders other than `own`, after removing the tokens of processes that are gone. */
+async function readers(dir: string, own?: string): Promise<Holder[]> {
+  const live: Holder[] = [];
+  for (const name of (await readdir(dir)).filter((n) => n.startsWith('shared-') && n !== own)) {
+    const h = await holder(path.join(dir, name));
+    if (!h) continue;
+    if (alive(h.pid)) live.push(h);
+    else await rm(path.join(dir, name), { force: true });
+  }
+  return live;
+}
+
+const describeHolders = (hs: Holder[]) => hs.map((h) => `${h.who} (pid ${h.pid})`).join(', ');
+
+let tokens = 0;
+
+export interface LockOptions {
+  /** what holds it, for those who wait on it: "suite kafka of run …" */
+  who: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** the lock directory's parent (tests) */
+  root?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Takes the cluster's lock in `mode` and returns its release (idempotent). Waits (the bounded poll)
+ * while a writer holds or claims it, or, for a writer, while readers hold it.
+ */
+export async function acquireClusterLock(server: string, mode: LockMode, opts: LockOptions): Promise<() => Promise<void>> {
+  const env = opts.env ?? process.env;
+  const dir = lockDir(server, opts.root);
+  // a parent holds it for this process (and for this mode: an exclusive parent covers a shared child)
+  if (env[HELD_ENV] === dir) return async () => undefined;
+  mkdirSync(dir, { recursive: true });
+  const me = JSON.stringify({ pid: process.pid, who: opts.who } satisfies Holder);
+  const subject = `the lock on cluster ${server}`;
+  let released = false;
+  let waited = false;
+  const note = (observed: string) => {
+    if (!waited) info('run', `${opts.who} waits for the cluster: ${observed}`);
+    waited = true;
+  };
+  if (mode === 'exclusive') {
+    const file = path.join(dir, 'exclusive');
+    await poll(subject, `to be free for ${opts.who} alone`, async () => {
+      if (await createExclusive(file, me)) return { done: true, observed: 'claimed' };
+      const w = await writer(dir);
+      const observed = w ? `held exclusively by ${describeHolders([w])}` : 'freed';
+      if (w) note(observed);
+      return { done: false, observed };
+    }, { timeoutMs: opts.timeoutMs, intervalMs: 500, signal: opts.signal });
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await rm(file, { force: true });
+    };
+    try {
+      // claimed: no new reader enters; wait for those inside to leave
+      await poll(subject, `to have no other holder, for ${opts.who}`, async () => {
+        const rs = await readers(dir);
+        const observed = rs.length ? `shared by ${describeHolders(rs)}` : 'no readers';
+        if (rs.length) note(observed);
+        return { done: rs.length === 0, observed };
+      }, { timeoutMs: opts.timeoutMs, intervalMs: 500, signal: opts.signal });
+    } catch (err) {
+      await release();
+      throw err;
+    }
+    return release;
+  }
+  const token = `shared-${process.pid}-${threadId}-${++tokens}`;
+  const file = path.join(dir, token);
+  await poll(subject, `to be free of writers, for ${opts.who}`, async () => {
+    const w = await writer(dir);
+    if (w) {
+      note(`held exclusively by ${describeHolders([w])}`);
+      return { done: false, observed: `held exclusively by ${describeHolders([w])}` };
+    }
+    await createExclusive(file, me);
+    // a writer that claimed the lock between the look and the token sees the token and waits for it;
+    // one that claimed it before the token is seen here, and this reader steps back
+    if (await writer(dir)) {
+      await rm(file, { force: true });
+      return { done: false, observed: 'a writer claimed it' };
+    }
+    return { done: true, observed: 'shared' };
+  }, { timeoutMs: opts.timeoutMs, intervalMs: 500, signal: opts.signal });
+  return async () => {
+    if (released) return;
+    released = true;
+    await rm(file, { force: true });
+  };
+}
+
+/** The environment for children of a lock holder: they run under its lock. */
+export function heldEnv(server: string, root?: string): Record<string, string> {
+  return { [HELD_ENV]: lockDir(server, root) };
+}
