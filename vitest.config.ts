@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import { backstopMs } from './harness/config.ts';
+import { parallelFromEnv } from './harness/run/parallelism.ts';
 
 // ordinal's own bounds (harness/config.ts) end every wait; vitest's timeouts are only a backstop
 // above all of them, so raising an ORDINAL_TIMEOUT_* is never cut short.
 const backstop = backstopMs();
+// `ordinal run --parallel N`: N suite files at once (one, the default of the config itself, else)
+const parallel = parallelFromEnv();
 
 // Projects:
 //   unit         pure logic next to the harness code (no cluster, no Docker)
@@ -21,12 +24,12 @@ export default defineConfig({
     silent: 'passed-only',
     retry: 0,
     passWithNoTests: true,
-    // the controls project runs two files at a time (its own maxWorkers); the others one
-    maxWorkers: 2,
+    // the controls project runs two files at a time, the suites project N (--parallel); the others one
+    maxWorkers: Math.max(2, parallel),
     projects: [
       { test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['harness/**/*.test.ts'], testTimeout: 10_000 } },
       { test: { name: 'integration', sequence: { groupOrder: 1 }, include: ['harness/**/*.itest.ts'], globalSetup: ['harness/testing/integration-setup.ts'], env: { TESTCONTAINERS_RYUK_DISABLED: 'true' }, testTimeout: backstop, hookTimeout: backstop, fileParallelism: false } },
-      { test: { name: 'suites', sequence: { groupOrder: 2, concurrent: false }, include: ['suites/**/*.test.ts'], exclude: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: backstop, hookTimeout: backstop, fileParallelism: false } },
+      { test: { name: 'suites', sequence: { groupOrder: 2, concurrent: false }, include: ['suites/**/*.test.ts'], exclude: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: backstop, hookTimeout: backstop, fileParallelism: parallel > 1, maxWorkers: parallel } },
       { test: { name: 'controls', sequence: { groupOrder: 3 }, maxConcurrency: 3, include: ['suites/**/*.control.test.ts'], globalSetup: ['harness/testing/global-setup.ts'], testTimeout: backstop * 2, hookTimeout: backstop, fileParallelism: true, maxWorkers: 2 } },
     ],
   },

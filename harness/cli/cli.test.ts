@@ -35,6 +35,10 @@ describe('ordinal CLI input errors', { timeout: 30_000 }, () => {
     expectUserError(await cli('run', '--sweet', 'x'), /Unknown option '--sweet'/, /ordinal run --help/);
   });
 
+  it('--parallel that is not a number of suites', async () => {
+    expectUserError(await cli('run', '--parallel', '0'), /--parallel "0" is not a number of suites from 1 to 8/, /--parallel 1 to run the suites one after the other/);
+  });
+
   it('--focus that is not a regular expression', async () => {
     expectUserError(await cli('run', '--focus', 'kafka/(broker'), /--focus "kafka\/\(broker" is not a regular expression/, /regular expression over check ids/);
   });

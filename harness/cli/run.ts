@@ -2,9 +2,10 @@ import { loadConfig } from '../config.ts';
 import { InputError } from '../errors.ts';
 import { availableSuites, runSuites } from '../run/runner.ts';
 import { parse, list, requireRegExp } from './args.ts';
+import { defaultParallelism, parseParallel } from '../run/parallelism.ts';
 
 const USAGE = `ordinal run [--suite a,b] [--focus REGEX] [--skip REGEX] [--fixture DIR] [--kubeconfig FILE [--context NAME] | --in-cluster]
-            [--image-registry R] [--report-dir DIR] [--e2e-log FILE] [--keep]
+            [--image-registry R] [--report-dir DIR] [--e2e-log FILE] [--keep] [--parallel N]
 
 Runs the conformance suites and writes junit_01.xml, results.json and the recorded timelines.
 Exits 0 only when every applicable check passed.
@@ -26,6 +27,9 @@ Exits 0 only when every applicable check passed.
   --e2e-log FILE     also write the conformance image's e2e.log (Ginkgo-style header, one line
                      per check) for Hydrophone and Sonobuoy
   --keep             keep the namespaces after the run, for inspection
+  --parallel N       run N suites at once, each in its own namespace (default ${defaultParallelism()} here, from
+                     the cores and memory; 1 runs them one after the other); a suite that
+                     restarts or drains nodes (durability, disruption) always runs alone
   --name NAME        kind cluster name (default: ordinal)
   --image-source S   auto|official|build for the node image (see \`ordinal cluster --help\`)`;
 
@@ -41,6 +45,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     context: { type: 'string' },
     'report-dir': { type: 'string' },
     keep: { type: 'boolean' },
+    parallel: { type: 'string' },
     name: { type: 'string' },
     'image-source': { type: 'string' },
     'image-registry': { type: 'string' },
@@ -52,6 +57,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (positionals.length) throw new InputError(`unexpected argument "${positionals[0]}"`, 'see `ordinal run --help`');
   requireRegExp('focus', values.focus);
   requireRegExp('skip', values.skip);
+  const parallel = parseParallel(values.parallel) ?? defaultParallelism();
   if (values['in-cluster'] && values.kubeconfig) throw new InputError('--in-cluster and --kubeconfig both name the cluster', 'pass one of them');
   if (values.context && !values.kubeconfig) throw new InputError('--context needs --kubeconfig', 'pass the kubeconfig file that holds the context, e.g. --kubeconfig ~/.kube/config --context NAME');
   const cfg = loadConfig({
@@ -70,6 +76,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     context: values.context,
     reportDir: values['report-dir'],
     keep: values.keep || process.env.ORDINAL_KEEP === '1',
+    parallel,
   });
   console.log(out.runDir);
   return out.passed ? 0 : 1;

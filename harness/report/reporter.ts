@@ -45,6 +45,15 @@ export function formatCheckLine(c: CheckResult): string {
   }
 }
 
+/** With suites side by side: the longest suite and the run's wall time against it. */
+export function longestLine(r: Pick<RunResults, 'wallMs' | 'suiteWallMs'>): string {
+  const times = Object.entries(r.suiteWallMs ?? {});
+  const sum = times.reduce((a, [, ms]) => a + ms, 0);
+  if (times.length < 2 || sum <= r.wallMs * 1.05) return '';
+  const [suite, ms] = times.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return `      suites side by side: ${formatMs(sum)} of suites in ${formatMs(r.wallMs)}; the longest, ${suite}, ${formatMs(ms)} (wall ${(r.wallMs / ms).toFixed(2)}× it)\n`;
+}
+
 export class OrdinalReporter implements Reporter {
   private started = performance.now();
   private startedAt = new Date().toISOString();
@@ -102,6 +111,7 @@ export class OrdinalReporter implements Reporter {
       clusterFaults: clusterFaultsOf(checks),
       ...(interrupted ? { interrupted } : {}),
       extras: Object.fromEntries(totals.filter((t) => t.extras !== undefined).map((t) => [t.suite, t.extras])),
+      suiteWallMs: Object.fromEntries(totals.filter((t) => t.wallMs !== undefined).map((t) => [t.suite, t.wallMs!])),
     };
     await mkdir(this.opts.runDir, { recursive: true });
     await writeFile(path.join(this.opts.runDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
@@ -114,6 +124,7 @@ export class OrdinalReporter implements Reporter {
       process.stderr.write(
         `\n${verdict}  ${s.total} checks: ${s.passed} passed, ${s.failed} failed, ${s.notApplicable} not applicable, ${s.blocked} blocked${errors.length ? `, ${errors.length} errors` : ''}\n` +
           `      suites took ${formatMs(results.wallMs)}, of which ${formatMs(results.clusterWaitMs)} waiting on the cluster; ordinal's own overhead ${formatMs(results.overheadMs)} (${results.overheadPercent}%)\n` +
+          longestLine(results) +
           `      reports: ${this.opts.runDir}/{junit_01.xml,results.json,timelines/}\n`,
       );
       if (results.clusterFaults.length) {

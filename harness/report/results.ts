@@ -34,6 +34,8 @@ export interface RunResults {
   interrupted?: string;
   /** extra per-suite data (e.g. k6 summaries) */
   extras: Record<string, unknown>;
+  /** each suite's own wall time, setup and cleanup included (with --parallel, the run's wall time is less than their sum) */
+  suiteWallMs?: Record<string, number>;
 }
 
 /** A check's record from its metadata and vitest's outcome. */

@@ -25,6 +25,7 @@ import { E2eLog } from '../report/e2e-log.ts';
 import { writeInClusterKubeconfig } from '../kube/in-cluster.ts';
 import { runPassed, type RunResults } from '../report/results.ts';
 import { poll, withDeadline } from '../wait/poll.ts';
+import { PARALLEL_ENV } from './parallelism.ts';
 
 /** The built-in fixtures of the given suites, each loaded once. */
 export function builtinFixtures(suites: readonly SuiteName[]): Fixture[] {
@@ -58,6 +59,8 @@ export interface RunOptions {
   context?: string;
   reportDir?: string;
   keep?: boolean;
+  /** suites at once (--parallel; default 1 here, the CLI's default comes from the machine) */
+  parallel?: number;
   /** print check lines (default true) */
   quiet?: boolean;
 }
@@ -216,6 +219,8 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
 
   let results: RunResults | undefined;
   const { createVitest } = await import('vitest/node');
+  // vitest's config reads it when createVitest loads it (vitest.config.ts)
+  process.env[PARALLEL_ENV] = String(Math.min(opts.parallel ?? 1, suites.length));
   const reporter = new OrdinalReporter({ runId, runDir, cluster: { kubeconfig, server: kube.server, version, kind: kindCluster }, clusterPrepMs, onResults: (r) => (results = r), print: !opts.quiet, e2eLog });
   const vitest = await createVitest('test', {
     root: PROJECT_ROOT,
@@ -241,7 +246,7 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
     // let the reporter write what ran (marked interrupted), within one API round trip's bound
     await withDeadline(finished, cfg.timeouts.api, 'the suites did not stop', true).catch(() => undefined);
   });
-  info('run', `run ${runId}: ${suites.join(', ')} on ${fixture ? `fixture ${fixture.name}` : 'the built-in fixtures'}; reports in ${runDir}`);
+  info('run', `run ${runId}: ${suites.join(', ')}${suites.length > 1 && (opts.parallel ?? 1) > 1 ? ` (${Math.min(opts.parallel!, suites.length)} at a time)` : ''} on ${fixture ? `fixture ${fixture.name}` : 'the built-in fixtures'}; reports in ${runDir}`);
   try {
     const started = vitest.start(files);
     finished = started.then(() => undefined, () => undefined);

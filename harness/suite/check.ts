@@ -91,8 +91,10 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
   let before: Blocking | undefined;
 
   let waitAtStart = 0;
+  let startedAt = 0;
   beforeAll(async () => {
     waitAtStart = clusterWaitMs();
+    startedAt = performance.now();
     session = await SuiteSession.open(name);
     const faults = await lastingFaults(session);
     if (faults.length) before = blocking(faults, 'not deployed: ');
@@ -102,7 +104,7 @@ export function defineSuite(name: SuiteName, opts: SuiteOptions = {}) {
       await session?.close();
     } finally {
       // the suite's totals travel to the reporter in its module's meta
-      file.meta.ordinalSuite = { suite: name, clusterWaitMs: Math.round(clusterWaitMs() - waitAtStart), ...(session?.extras !== undefined ? { extras: session.extras } : {}) };
+      file.meta.ordinalSuite = { suite: name, clusterWaitMs: Math.round(clusterWaitMs() - waitAtStart), wallMs: Math.round(performance.now() - startedAt), ...(session?.extras !== undefined ? { extras: session.extras } : {}) };
     }
   });
 
