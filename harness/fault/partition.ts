@@ -55,19 +55,31 @@ async function sandboxPid(node: string, namespace: string, pod: string): Promise
   return pid;
 }
 
+/** The node and sandbox PID of a pod of kind cluster `cluster`, checked to be that cluster's. */
+async function podNetns(kube: Kube, cluster: string, namespace: string, pod: string): Promise<{ node: string; pid: string }> {
+  const p = await api(`read pod ${namespace}/${pod}`, () => kube.core.readNamespacedPod({ name: pod, namespace }));
+  const node = p.spec?.nodeName;
+  if (!node) throw new OrdinalError(`pod ${namespace}/${pod} is not on a node; cannot partition it`);
+  const label = await run(['docker', 'inspect', '-f', '{{ index .Config.Labels "io.x-k8s.kind.cluster" }}', node], { allowFailure: true });
+  if (label.exitCode !== 0 || label.stdout.trim() !== cluster) throw new OrdinalError(`node ${node} is not a container of kind cluster "${cluster}" on this Docker engine; not partitioning pod ${pod} there`);
+  return { node, pid: await sandboxPid(node, namespace, pod) };
+}
+
+/** The rules of any ordinal partition left in the pod's network namespace (iptables-save lines); [] when healed. */
+export async function partitionRulesLeft(kube: Kube, cluster: string, namespace: string, pod: string): Promise<string[]> {
+  const { node, pid } = await podNetns(kube, cluster, namespace, pod);
+  const save = await nodeExec(node, ['nsenter', '-t', pid, '-n', '--', 'iptables-save'], `iptables-save in ${namespace}/${pod}`);
+  return save.split('\n').filter((l) => l.startsWith('-A ') && l.includes('ordinal-partition-'));
+}
+
 /**
  * Drops all traffic between `pod` and `peers` (pod IPs) inside the pod's network namespace, from
  * the kind node `cluster` runs it on. The returned handle heals it (also on Ctrl-C and SIGTERM).
  */
 export async function isolatePod(kube: Kube, cluster: string, opts: { namespace: string; pod: string; peers: string[]; runId: string }): Promise<Partition> {
   const { namespace, pod, peers } = opts;
-  const p = await api(`read pod ${namespace}/${pod}`, () => kube.core.readNamespacedPod({ name: pod, namespace }));
-  const node = p.spec?.nodeName;
-  if (!node) throw new OrdinalError(`pod ${namespace}/${pod} is not on a node; cannot partition it`);
-  const label = await run(['docker', 'inspect', '-f', '{{ index .Config.Labels "io.x-k8s.kind.cluster" }}', node], { allowFailure: true });
-  if (label.exitCode !== 0 || label.stdout.trim() !== cluster) throw new OrdinalError(`node ${node} is not a container of kind cluster "${cluster}" on this Docker engine; not partitioning pod ${pod} there`);
+  const { node, pid } = await podNetns(kube, cluster, namespace, pod);
   const tag = partitionTag(opts.runId, pod);
-  const pid = await sandboxPid(node, namespace, pod);
   const inNs = (argv: string[]) => ['nsenter', '-t', pid, '-n', '--', ...argv];
   const heal = undoOnce(`heal the partition of ${namespace}/${pod}`, async () => {
     // the rules as they are now (a pod re-created since has a fresh namespace: nothing to heal)
