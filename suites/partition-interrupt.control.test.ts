@@ -8,18 +8,19 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, loadConfig } from '../harness/config.ts';
 import { partitionRulesLeft } from '../harness/fault/partition.ts';
 import { loadKube } from '../harness/kube/client.ts';
-import { SUITE_KEY } from '../harness/kube/labels.ts';
+import { RUN_ID_KEY, SUITE_KEY } from '../harness/kube/labels.ts';
+import { underClusterLock } from '../harness/testing/control.ts';
 import { runContext } from '../harness/suite/run-context.ts';
 import { poll, withDeadline } from '../harness/wait/poll.ts';
 
 describe('partition, interrupted', () => {
   const ctx = runContext();
-  it.skipIf(!ctx.kindCluster)('SIGINT while the ZooKeeper leader is cut off: the run exits and no partition rule is left in the pod', async () => {
+  // a shared hold over the run and the look afterwards: no node restart re-creates the kept pod meanwhile
+  it.skipIf(!ctx.kindCluster)('SIGINT while the ZooKeeper leader is cut off: the run exits and no partition rule is left in the pod', () => underClusterLock('shared', 'the interrupted-partition control', async (lock) => {
     const cfg = loadConfig();
     const T = cfg.timeouts;
     const kube = loadKube(ctx.kubeconfig);
-    const t0 = Date.now();
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run', '--suite', 'partition', '--focus', 'partition/zookeeper-leader$', '--keep', '--kubeconfig', ctx.kubeconfig, '--report-dir', path.join(ctx.runDir, 'controls', 'partition-interrupted')], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run', '--suite', 'partition', '--focus', 'partition/zookeeper-leader$', '--keep', '--kubeconfig', ctx.kubeconfig, '--report-dir', path.join(ctx.runDir, 'controls', 'partition-interrupted')], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...lock } });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -28,8 +29,11 @@ describe('partition, interrupted', () => {
     try {
       // the partition in effect: one of the suite's ZooKeeper members has ordinal's rules
       const cut = await poll('the partition suite of the interrupted run', 'to have cut a ZooKeeper member off', async () => {
-        ns ??= (await kube.core.listNamespace({ labelSelector: `${SUITE_KEY}=partition` })).items.find((n) => Date.parse(String(n.metadata?.creationTimestamp)) >= t0 - 1000)?.metadata?.name;
-        if (!ns) return { done: false, observed: 'no namespace yet' };
+        // this run's own namespace (other runs of the partition suite may be going on beside it)
+        const runId = /run (\S+): partition/.exec(output)?.[1];
+        if (!runId) return { done: false, observed: 'the run has not started its suites yet' };
+        ns ??= (await kube.core.listNamespace({ labelSelector: `${RUN_ID_KEY}=${runId},${SUITE_KEY}=partition` })).items[0]?.metadata?.name;
+        if (!ns) return { done: false, observed: `run ${runId}: no namespace yet` };
         const pods = (await kube.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=zk' })).items.filter((p) => p.status?.phase === 'Running').map((p) => p.metadata!.name!);
         for (const pod of pods) {
           const rules = await partitionRulesLeft(kube, ctx.kindCluster!, ns, pod).catch(() => []);
@@ -43,8 +47,14 @@ describe('partition, interrupted', () => {
       expect(output).toMatch(/INTERRUPTED|interrupted by SIGINT/);
       expect(await partitionRulesLeft(kube, ctx.kindCluster!, ns!, cut!), `${cut} after the interrupt\n${output}`).toEqual([]);
     } finally {
-      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
       if (ns) await kube.core.deleteNamespace({ name: ns }).catch(() => undefined);
     }
-  });
+  }));
 });

@@ -90,7 +90,8 @@ export async function readZnode(session: SuiteSession, z: ZkSettings, pod: strin
     const out = await zkCli(session, z, pod, ['get', path]);
     return out.trim().split('\n').filter((l) => l && !l.startsWith('WatchedEvent')).at(-1);
   } catch (err) {
-    if (/NoNode/.test((err as Error).message)) return undefined;
+    // the Java API's NoNodeException, or zkCli's own "Node does not exist: <path>"
+    if (/NoNode|Node does not exist/.test((err as Error).message)) return undefined;
     throw err;
   }
 }

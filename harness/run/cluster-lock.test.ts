@@ -64,8 +64,13 @@ describe('cluster lock', () => {
   it("a holder's children take nothing (the DNS control's `ordinal run`)", async () => {
     const root = fresh();
     const w = await acquireClusterLock(SERVER, 'exclusive', opts(root, 'control'));
-    const child = await acquireClusterLock(SERVER, 'shared', { ...opts(root, 'child', 1000), env: heldEnv(SERVER, root) });
+    const child = await acquireClusterLock(SERVER, 'shared', { ...opts(root, 'child', 1000), env: heldEnv(SERVER, 'exclusive', root) });
     await child();
+    await (await acquireClusterLock(SERVER, 'exclusive', { ...opts(root, 'child', 1000), env: heldEnv(SERVER, 'exclusive', root) }))();
     await w();
+    // under a shared hold, a child that needs the cluster alone would wait on its parent: an error instead
+    const r = await acquireClusterLock(SERVER, 'shared', opts(root, 'parent'));
+    await expect(acquireClusterLock(SERVER, 'exclusive', { ...opts(root, 'suite durability', 1000), env: heldEnv(SERVER, 'shared', root) })).rejects.toThrow(/needs cluster .* alone, but runs under a shared hold/);
+    await r();
   });
 });

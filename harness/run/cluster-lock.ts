@@ -12,12 +12,13 @@
 // a control that scales CoreDNS down holds it exclusively while its `ordinal run` child runs.
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readFile, readdir, rm } from 'node:fs/promises';
+import { link, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { SuiteName } from '../fixture/fixture.ts';
 import { info } from '../log.ts';
+import { OrdinalError } from '../errors.ts';
 import { poll } from '../wait/poll.ts';
 
 export type LockMode = 'shared' | 'exclusive';
@@ -59,16 +60,21 @@ async function holder(file: string): Promise<Holder | undefined> {
   }
 }
 
-/** Creates `file` only if it does not exist; false if it does. */
+/**
+ * Creates `file` with `content` only if it does not exist; false if it does. Written to a file of
+ * its own first and then linked into place, so no one ever reads a claim without its holder.
+ */
 async function createExclusive(file: string, content: string): Promise<boolean> {
+  const tmp = `${file}.${process.pid}-${threadId}-${++tokens}.tmp`;
+  await writeFile(tmp, content, { flag: 'wx' });
   try {
-    const fh = await open(file, 'wx');
-    await fh.writeFile(content);
-    await fh.close();
+    await link(tmp, file);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
+  } finally {
+    await rm(tmp, { force: true });
   }
 }
 
@@ -86,7 +92,7 @@ async function writer(dir: string): Promise<Holder | undefined> {
 /** The live shared holders other than `own`, after removing the tokens of processes that are gone. */
 async function readers(dir: string, own?: string): Promise<Holder[]> {
   const live: Holder[] = [];
-  for (const name of (await readdir(dir)).filter((n) => n.startsWith('shared-') && n !== own)) {
+  for (const name of (await readdir(dir)).filter((n) => n.startsWith('shared-') && !n.endsWith('.tmp') && n !== own)) {
     const h = await holder(path.join(dir, name));
     if (!h) continue;
     if (alive(h.pid)) live.push(h);
@@ -116,8 +122,13 @@ export interface LockOptions {
 export async function acquireClusterLock(server: string, mode: LockMode, opts: LockOptions): Promise<() => Promise<void>> {
   const env = opts.env ?? process.env;
   const dir = lockDir(server, opts.root);
-  // a parent holds it for this process (and for this mode: an exclusive parent covers a shared child)
-  if (env[HELD_ENV] === dir) return async () => undefined;
+  // a parent holds it for this process: an exclusive hold covers any child, a shared one a shared child
+  const [heldDir, heldMode] = (env[HELD_ENV] ?? '').split('|');
+  if (heldDir === dir) {
+    if (heldMode === 'exclusive' || mode === 'shared') return async () => undefined;
+    // waiting here would wait on the parent's own hold
+    throw new OrdinalError(`${opts.who} needs cluster ${server} alone, but runs under a shared hold of it`, 'hold it exclusively in the parent (harness/testing/control.ts underClusterLock)');
+  }
   mkdirSync(dir, { recursive: true });
   const me = JSON.stringify({ pid: process.pid, who: opts.who } satisfies Holder);
   const subject = `the lock on cluster ${server}`;
@@ -179,7 +190,7 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
   };
 }
 
-/** The environment for children of a lock holder: they run under its lock. */
-export function heldEnv(server: string, root?: string): Record<string, string> {
-  return { [HELD_ENV]: lockDir(server, root) };
+/** The environment for children of a holder of the lock in `mode`: they run under its hold. */
+export function heldEnv(server: string, mode: LockMode, root?: string): Record<string, string> {
+  return { [HELD_ENV]: `${lockDir(server, root)}|${mode}` };
 }

@@ -26,6 +26,7 @@ import { writeInClusterKubeconfig } from '../kube/in-cluster.ts';
 import { runPassed, type RunResults } from '../report/results.ts';
 import { poll, withDeadline } from '../wait/poll.ts';
 import { PARALLEL_ENV } from './parallelism.ts';
+import { acquireClusterLock } from './cluster-lock.ts';
 
 /** The built-in fixtures of the given suites, each loaded once. */
 export function builtinFixtures(suites: readonly SuiteName[]): Fixture[] {
@@ -182,7 +183,15 @@ export async function prepareCluster(cfg: Config, opts: { kubeconfig?: string; c
     kindCluster = await kindClusterOf(cfg, kube);
     info('run', `using the cluster of ${kubeconfig}${kindCluster ? ` (kind cluster ${kindCluster})` : ''}; ordinal will not delete it`);
   }
-  if (kindCluster) await loadImages(cfg, kindCluster, opts.images);
+  if (kindCluster && opts.images.length) {
+    // loading reaches every node: not while another run restarts or drains one
+    const unlock = await acquireClusterLock(kube.server, 'shared', { who: `loading images into kind cluster ${kindCluster}`, timeoutMs: cfg.timeouts.clusterLock, signal: interruptSignal });
+    try {
+      await loadImages(cfg, kindCluster, opts.images);
+    } finally {
+      await unlock();
+    }
+  }
   else if (opts.images.length) info('run', yellow(`not a kind cluster: the fixtures' images (${opts.images.join(', ')}) must be pullable by its nodes (push ordinal's own with \`ordinal images push --registry R\` and pass --image-registry R)`));
   return { kube, kubeconfig, kindCluster, version, ms: performance.now() - t0 };
 }

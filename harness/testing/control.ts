@@ -26,10 +26,10 @@ export interface ControlRun {
  */
 export async function underClusterLock<T>(mode: LockMode, who: string, fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
   const kube = loadKube(runContext().kubeconfig);
-  const server = kube.kc.getCurrentCluster()?.server ?? runContext().kubeconfig;
+  const server = kube.server;
   const release = await acquireClusterLock(server, mode, { who, timeoutMs: loadConfig().timeouts.clusterLock });
   try {
-    return await fn(heldEnv(server));
+    return await fn(heldEnv(server, mode));
   } finally {
     await release();
   }

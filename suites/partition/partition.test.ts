@@ -15,7 +15,7 @@
 // Only on a kind cluster ordinal can reach the nodes of (docker exec): elsewhere not applicable.
 import { randomBytes } from 'node:crypto';
 import { defineSuite, type CheckContext } from '../../harness/suite/check.ts';
-import { describeMembers, expectZnodes, memberNames, quorumOf, readZnode, srvr, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
+import { expectZnodes, memberNames, quorumOf, readZnode, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { createTopic, kafkaTarget, readTopicBack, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
 import { describeLoss, parseProducerLog, verify } from '../../harness/apps/kafka-verify.ts';
 import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
@@ -23,6 +23,7 @@ import { K6Job, k6Duration, parseMarker } from '../../harness/load/k6.ts';
 import { isolatePod } from '../../harness/fault/partition.ts';
 import { minorityAcks } from '../../harness/apps/partition-verdicts.ts';
 import { api } from '../../harness/kube/client.ts';
+import { execInPod } from '../../harness/kube/exec.ts';
 import { poll } from '../../harness/wait/poll.ts';
 import { formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
@@ -60,7 +61,8 @@ async function podIps(session: SuiteSession, pods: string[]): Promise<Map<string
 
 /** tickTime × syncLimit of the member's zoo.cfg: how long a follower waits on a leader it cannot hear. */
 async function syncWindow(session: SuiteSession, pod: string): Promise<string> {
-  const cfg = await session.execOk(pod, ['cat', z.configFile]).catch(() => '');
+  const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['cat', z.configFile], { timeoutMs: session.cfg.timeouts.exec }).catch(() => undefined);
+  const cfg = r?.exitCode === 0 ? r.stdout : '';
   const tick = Number(/^tickTime=(\d+)/m.exec(cfg)?.[1] ?? NaN);
   const sync = Number(/^syncLimit=(\d+)/m.exec(cfg)?.[1] ?? NaN);
   return Number.isFinite(tick * sync) ? `zoo.cfg has syncLimit=${sync} × tickTime=${tick} ms = ${formatMs(tick * sync)}, how long a follower waits on a leader it cannot hear before it looks for another` : `${z.configFile} could not be read`;
@@ -105,8 +107,9 @@ s.check('zookeeper-leader', 'the ZooKeeper leader cut off from the other members
     rec.action(`heal the partition of ${leader}`);
   }
   const healedAt = Date.now();
-  const after = await waitForQuorum(session, z, members, T.quorum, 250);
-  c.measure('rejoinedMs', Date.now() - healedAt);
+  let rejoinError = '';
+  const after = await waitForQuorum(session, z, members, T.quorum, 250).catch((e: Error) => ((rejoinError = e.message), undefined));
+  if (after) c.measure('rejoinedMs', Date.now() - healedAt);
   if (electedMs !== undefined) c.measure('newLeaderMs', electedMs);
   const bound = AVAILABILITY_BOUNDS.zookeeper.partitionNewLeaderMs;
   if (electedMs === undefined || electedMs > bound) {
@@ -114,8 +117,8 @@ s.check('zookeeper-leader', 'the ZooKeeper leader cut off from the other members
   }
   if (minority === 'accepted') c.fail(`ZooKeeper member ${leader}, cut off from the majority, accepted a write (create ${minorityPath}): a minority must serve no writes`);
   // one leader again, and the same znodes everywhere: the majority's write, not the minority's attempt
-  const q = quorumOf(after);
-  if (!q.ok) c.fail(`after healing, ZooKeeper ensemble ${session.namespace}/${z.statefulSet} has no single leader: ${describeMembers(after)}`);
+  if (!after) c.fail(`after healing, ZooKeeper ensemble ${session.namespace}/${z.statefulSet} has no single leader: ${rejoinError}`);
+  const q = quorumOf(after!);
   for (const p of members) {
     await expectZnodes(session, z, new Map([[majorityPath, 'majority']]), p, `the partition of ${leader}`, c.fail);
     const stray = await readZnode(session, z, p, minorityPath);
@@ -133,10 +136,13 @@ s.check('kafka-leader', "under load, one partition's leader cut off from the oth
   const budgetMs = T.quorum * 2 + T.load;
   const started = new Date();
   const probe = await K6Job.start(session, 'idle.js', { DURATION: k6Duration(budgetMs + T.load) }, { deadlineMs: budgetMs + 2 * T.load });
-  const producer = await K6Job.start(session, 'kafka-produce.js', { BROKERS: k.brokers, TOPIC: k.topic, ACKS: k.acks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: k6Duration(budgetMs), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: budgetMs + T.load });
+  let producer: K6Job | undefined;
   let interrupted = false;
   try {
+    producer = await K6Job.start(session, 'kafka-produce.js', { BROKERS: k.brokers, TOPIC: k.topic, ACKS: k.acks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: k6Duration(budgetMs), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: budgetMs + T.load });
     await waitForAcks(session, producer, started, 50);
+    // every replica in sync first (the ZooKeeper check before moved the ensemble), so a leader can be elected cleanly
+    await waitForIsr(session, probe, k, 'before the partition');
     const before = await topicMetadata(probe, k);
     const target = before.find((p) => p.leader >= 0) ?? c.fail(`topic ${k.topic} has no led partition to partition the leader of: ${JSON.stringify(before)}`);
     const list = parseMarker<{ brokers: Array<{ id: number; host: string }> }>(await probe.execScript('kafka-brokers.js', { BROKERS: k.brokers }));
@@ -162,7 +168,7 @@ s.check('kafka-leader', "under load, one partition's leader cut off from the oth
       }, { timeoutMs: T.quorum, intervalMs: 500 }).then(() => (movedAt = Date.now()), () => undefined);
       if (movedAt) rec.action(`${k.topic}-${target.partition} led by another broker (${lastSeen}), ${formatMs(movedAt - cutAt)} after the partition`);
       // writes go on against the majority for a while
-      if (movedAt) await waitForAcks(session, producer, new Date(), 40).catch(() => undefined);
+      if (movedAt) await waitForAcks(session, producer!, new Date(), 40).catch(() => undefined);
     } finally {
       await part.undo();
       healedAt = Date.now();
@@ -194,7 +200,7 @@ s.check('kafka-leader', "under load, one partition's leader cut off from the oth
     }
     c.note(`${isolated} cut off from ${peers.join(', ')}; ${k.topic}-${target.partition} led elsewhere after ${formatMs(movedAt! - cutAt)} (bound ${formatMs(bound)}); ${minorityAcked.length} writes acknowledged by the isolated broker; ${v.acknowledged} acknowledged messages read back, ${log.nacks.length} sends failed (never acknowledged)`);
   } finally {
-    if (!interrupted) await producer.interrupt().catch(() => undefined);
+    if (!interrupted) await producer?.interrupt().catch(() => undefined);
     await probe.interrupt().catch(() => undefined);
   }
 });
