@@ -24,8 +24,9 @@ export default defineConfig({
     silent: 'passed-only',
     retry: 0,
     passWithNoTests: true,
-    // the controls project runs two files at a time, the suites project N (--parallel); the others one
-    maxWorkers: Math.max(2, parallel),
+    // for projects that set none (unit: two files at a time); integration runs one file at a time,
+    // the suites project N (--parallel), the controls project two, each by its own setting
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['harness/**/*.test.ts'], testTimeout: 10_000 } },
       { test: { name: 'integration', sequence: { groupOrder: 1 }, include: ['harness/**/*.itest.ts'], globalSetup: ['harness/testing/integration-setup.ts'], env: { TESTCONTAINERS_RYUK_DISABLED: 'true' }, testTimeout: backstop, hookTimeout: backstop, fileParallelism: false } },
