@@ -61,6 +61,10 @@ function install(): void {
   installed = true;
   const handler = (signal: NodeJS.Signals) => {
     if (interrupting) {
+      // a second Ctrl-C skips the cleanup; a SIGTERM after the Ctrl-C does not: Ctrl-C in a terminal
+      // reaches a test worker with its whole process group, and then its parent ends it with SIGTERM
+      // while it is healing a partition (each cleanup is bounded by the cleanup timeout anyway)
+      if (signal !== 'SIGINT') return debug('cleanup', `${signal} while cleaning up: the cleanup goes on`);
       process.stderr.write(`\n${red('second interrupt: exiting without cleanup')}\n`);
       process.exit(130);
     }

@@ -2,9 +2,8 @@
 // the pod's sandbox PID comes from crictl, and iptables (through nsenter into that namespace only)
 // drops its traffic to and from the peers' pod IPs. Nothing else on the node, and no other pod, is
 // touched; the traffic dropped is among this machine's own containers. Every rule carries a comment
-// naming the partition, so healing deletes exactly those rules (and finds them again even if a
-// first heal was cut short); a pod re-created meanwhile has a new namespace, so nothing is left to
-// heal there. The heal is registered for Ctrl-C and SIGTERM until it has run. Only for a kind
+// naming the partition, so healing removes exactly those rules, in one iptables-restore; a pod
+// re-created meanwhile has a new namespace, so nothing is left to heal there. The heal is registered for Ctrl-C and SIGTERM until it has run. Only for a kind
 // cluster ordinal created.
 import { OrdinalError } from '../errors.ts';
 import { api, type Kube } from '../kube/client.ts';
@@ -30,9 +29,14 @@ export function partitionRules(op: '-I' | '-D', peers: readonly string[], tag: s
   ]);
 }
 
-/** The rules of `iptables-save` output that carry `tag`, as `-D` argv. Pure. */
-export function taggedRules(save: string, tag: string): string[][] {
-  return save.split('\n').map((l) => l.trim().split(/\s+/)).filter((argv) => argv[0] === '-A' && argv.includes('--comment') && argv[argv.indexOf('--comment') + 1] === tag).map((argv) => ['iptables', '-w', '5', '-D', ...argv.slice(1)]);
+/**
+ * The heal, as one shell command inside the namespace: the tables as they are, without the rules
+ * that carry `tag` (`--comment TAG -j`, so zk-1's tag never matches zk-10's), restored at once. One
+ * command that starts at once and applies atomically: a worker killed right after Ctrl-C (vitest
+ * sends SIGKILL 0.5 s after its SIGTERM) still leaves it running to the end on the node. Pure.
+ */
+export function healCommand(tag: string): string[] {
+  return ['sh', '-c', 'iptables-save | grep -v -F -e "--comment $1 -j" | iptables-restore -w 5', 'heal', tag];
 }
 
 /** A tag iptables accepts as a bare comment word (no quoting needed in iptables-save output). */
@@ -82,10 +86,11 @@ export async function isolatePod(kube: Kube, cluster: string, opts: { namespace:
   const tag = partitionTag(opts.runId, pod);
   const inNs = (argv: string[]) => ['nsenter', '-t', pid, '-n', '--', ...argv];
   const heal = undoOnce(`heal the partition of ${namespace}/${pod}`, async () => {
-    // the rules as they are now (a pod re-created since has a fresh namespace: nothing to heal)
-    const save = await run(['docker', 'exec', node, ...inNs(['iptables-save'])], { allowFailure: true });
-    if (save.exitCode !== 0) return;
-    for (const argv of taggedRules(save.stdout, tag)) await nodeExec(node, inNs(argv), `heal ${tag}`);
+    const r = await run(['docker', 'exec', node, ...inNs(healCommand(tag))], { allowFailure: true });
+    // a pod re-created (or gone) since has a fresh namespace, or none: nothing is left to heal there
+    if (r.exitCode !== 0 && !/can't open|No such file|No such process|reassociate/i.test(r.stderr)) {
+      throw new OrdinalError(`healing ${tag} on kind node ${node} failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`, `delete pod ${namespace}/${pod} (its network namespace goes with it)`);
+    }
   });
   try {
     for (const argv of partitionRules('-I', peers, tag)) await nodeExec(node, inNs(argv), `partition ${pod} from ${peers.join(', ')}`);
