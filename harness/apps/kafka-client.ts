@@ -7,6 +7,7 @@ import type { SuiteSession } from '../suite/session.ts';
 import { poll } from '../wait/poll.ts';
 import type { PartitionState } from './kafka-isr.ts';
 import { parseRecords, type Ack } from './kafka-verify.ts';
+import { memberNames, waitForQuorum, zkSettings, type ZkSettings } from './zookeeper-ensemble.ts';
 
 export interface KafkaSettings { statefulSet: string; service: string; port: number; acks: string; partitions: number; replicationFactor: number }
 
@@ -38,6 +39,20 @@ export async function createTopic(session: SuiteSession, k: KafkaTarget): Promis
   const r = await runK6(session, 'kafka-admin.js', { BROKERS: k.brokers, TOPIC: k.topic, PARTITIONS: String(k.partitions), REPLICATION_FACTOR: String(k.replicationFactor), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, T.quorum + T.load);
   const result = parseMarker<{ metadata: PartitionState[]; config: Record<string, string> }>(r.logs);
   return { exitCode: r.exitCode, outcome: r.outcome, logs: r.logs, ...(result ? { result } : {}) };
+}
+
+/**
+ * The ZooKeeper + Kafka fixture made ready for a fault under load: deployed, the ensemble in
+ * quorum, this run's topic created; returns both apps' settings and the topic's min.insync.replicas.
+ */
+export async function deployZkKafka(session: SuiteSession): Promise<{ z: ZkSettings; k: KafkaTarget; minIsr: number }> {
+  await session.deploy();
+  const z = zkSettings(session);
+  await waitForQuorum(session, z, memberNames(z), session.cfg.timeouts.quorum);
+  const k = kafkaTarget(session);
+  const t = await createTopic(session, k);
+  if (t.exitCode !== 0 || !t.result) throw new Error(`creating topic ${k.topic} failed (k6 ${t.outcome}): ${t.logs.trim().split('\n').slice(-3).join(' | ')}`);
+  return { z, k, minIsr: Number(t.result.config['min.insync.replicas'] ?? '1') };
 }
 
 /** Reads the whole topic back (k6 kafka-verify.js, every partition from its first offset to its high watermark). */

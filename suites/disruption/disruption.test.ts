@@ -12,9 +12,9 @@
 import type * as k8s from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { defineSuite } from '../../harness/suite/check.ts';
-import { expectZnodes, memberNames, quorumSample, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
+import { expectZnodes, memberNames, quorumSample, waitForQuorum, zkCli, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { quorumThroughout, type QuorumSample } from '../../harness/apps/zookeeper-quorum.ts';
-import { createTopic, kafkaTarget, readTopicBack, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
+import { deployZkKafka, readTopicBack, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
 import { isrThroughout, type IsrSample } from '../../harness/apps/kafka-isr.ts';
 import { describeLoss, failureReasons, parseProducerLog, verify, type ProducerLog, type Verification } from '../../harness/apps/kafka-verify.ts';
 import { baselinePhase, writeAvailability, type Phase } from '../../harness/apps/write-availability.ts';
@@ -37,13 +37,7 @@ let minIsr = 2;
 let controlPlane: string | undefined;
 
 async function setup(session: SuiteSession): Promise<void> {
-  await session.deploy();
-  z = zkSettings(session);
-  await waitForQuorum(session, z, memberNames(z), session.cfg.timeouts.quorum);
-  k = kafkaTarget(session);
-  const t = await createTopic(session, k);
-  if (t.exitCode !== 0 || !t.result) throw new Error(`creating topic ${k.topic} failed (k6 ${t.outcome}): ${t.logs.trim().split('\n').slice(-3).join(' | ')}`);
-  minIsr = Number(t.result.config['min.insync.replicas'] ?? '1');
+  ({ z, k, minIsr } = await deployZkKafka(session));
   const nodes = await api('list nodes', () => session.kube.core.listNode());
   controlPlane = nodes.items.find((n) => n.metadata?.labels?.['node-role.kubernetes.io/control-plane'] !== undefined)?.metadata?.name;
 }

@@ -15,8 +15,8 @@
 // Only on a kind cluster ordinal can reach the nodes of (docker exec): elsewhere not applicable.
 import { randomBytes } from 'node:crypto';
 import { defineSuite, type CheckContext } from '../../harness/suite/check.ts';
-import { expectZnodes, memberNames, quorumOf, readZnode, waitForQuorum, zkCli, zkSettings, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
-import { createTopic, kafkaTarget, readTopicBack, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
+import { expectZnodes, memberNames, quorumOf, readZnode, waitForQuorum, zkCli, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
+import { deployZkKafka, readTopicBack, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
 import { describeLoss, parseProducerLog, verify } from '../../harness/apps/kafka-verify.ts';
 import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
 import { K6Job, k6Duration, parseMarker } from '../../harness/load/k6.ts';
@@ -32,12 +32,7 @@ let z: ZkSettings;
 let k: KafkaTarget;
 
 async function setup(session: SuiteSession): Promise<void> {
-  await session.deploy();
-  z = zkSettings(session);
-  await waitForQuorum(session, z, memberNames(z), session.cfg.timeouts.quorum);
-  k = kafkaTarget(session);
-  const t = await createTopic(session, k);
-  if (t.exitCode !== 0 || !t.result) throw new Error(`creating topic ${k.topic} failed (k6 ${t.outcome}): ${t.logs.trim().split('\n').slice(-3).join(' | ')}`);
+  ({ z, k } = await deployZkKafka(session));
 }
 
 const s = defineSuite('partition', { setup });
