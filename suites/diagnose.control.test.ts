@@ -60,7 +60,7 @@ describe('ordinal diagnose, read-only, on live fixtures', () => {
     limited = await readOnlyKubeconfig(admin, ctx.runId, ctx.runDir, [{ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch'] }]);
   });
 
-  // three cases at a time (the controls project's maxConcurrency), each in its own namespace (a
+  // two cases at a time (the controls project's maxConcurrency), each in its own namespace (a
   // deploy, then read-only diagnoses); the Kafka and ZooKeeper cases are spread through the list so
   // that mostly no more than two of them deploy at once
   for (const c of CASES) {

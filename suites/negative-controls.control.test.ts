@@ -17,7 +17,7 @@ const cases = readdirSync(negDir).sort().flatMap((name) => {
 });
 
 describe('negative controls', () => {
-  // three at a time (the controls project's maxConcurrency); those whose suite drains or restarts
+  // two at a time (the controls project's maxConcurrency); those whose suite drains or restarts
   // nodes run alone on the cluster (the suite's session holds its lock exclusively)
   it.concurrent.each(cases)('$name ($description): suite $suite fails $fails and nothing else', async (c) => {
     assertControl(c.control, await runControl(c.name, c.control, c.dir));

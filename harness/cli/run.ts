@@ -27,9 +27,9 @@ Exits 0 only when every applicable check passed.
   --e2e-log FILE     also write the conformance image's e2e.log (Ginkgo-style header, one line
                      per check) for Hydrophone and Sonobuoy
   --keep             keep the namespaces after the run, for inspection
-  --parallel N       run N suites at once, each in its own namespace (default ${defaultParallelism()} here, from
-                     the cores and memory; 1 runs them one after the other); a suite that
-                     restarts or drains nodes (durability, disruption) always runs alone
+  --parallel N       run N suites at once, each in its own namespace (default ${defaultParallelism()} here: one
+                     per two cores, at most 3; 1 runs them one after the other); a suite
+                     that restarts or drains nodes (durability, disruption) always runs alone
   --name NAME        kind cluster name (default: ordinal)
   --image-source S   auto|official|build for the node image (see \`ordinal cluster --help\`)`;
 

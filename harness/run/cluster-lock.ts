@@ -40,6 +40,8 @@ export function lockDir(server: string, root = path.join(tmpdir(), 'ordinal-lock
 interface Holder {
   pid: number;
   who: string;
+  /** this acquisition's own mark, so only it withdraws its claim */
+  nonce?: string;
 }
 
 function alive(pid: number): boolean {
@@ -130,7 +132,13 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
     throw new OrdinalError(`${opts.who} needs cluster ${server} alone, but runs under a shared hold of it`, 'hold it exclusively in the parent (harness/testing/control.ts underClusterLock)');
   }
   mkdirSync(dir, { recursive: true });
-  const me = JSON.stringify({ pid: process.pid, who: opts.who } satisfies Holder);
+  const nonce = `${process.pid}-${threadId}-${++tokens}-${Date.now()}`;
+  const me = JSON.stringify({ pid: process.pid, who: opts.who, nonce } satisfies Holder);
+  // a wait that ended (bound, interrupt) while a probe was still running: that probe's claim is withdrawn
+  let abandoned = false;
+  const withdraw = async (file: string) => {
+    if ((await holder(file))?.nonce === nonce) await rm(file, { force: true });
+  };
   const subject = `the lock on cluster ${server}`;
   let released = false;
   let waited = false;
@@ -141,16 +149,23 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
   if (mode === 'exclusive') {
     const file = path.join(dir, 'exclusive');
     await poll(subject, `to be free for ${opts.who} alone`, async () => {
-      if (await createExclusive(file, me)) return { done: true, observed: 'claimed' };
+      if (await createExclusive(file, me)) {
+        if (abandoned) await withdraw(file);
+        return { done: true, observed: 'claimed' };
+      }
       const w = await writer(dir);
       const observed = w ? `held exclusively by ${describeHolders([w])}` : 'freed';
       if (w) note(observed);
       return { done: false, observed };
-    }, { timeoutMs: opts.timeoutMs, intervalMs: 500, signal: opts.signal });
+    }, { timeoutMs: opts.timeoutMs, intervalMs: 500, signal: opts.signal }).catch(async (err: unknown) => {
+      abandoned = true;
+      await withdraw(file);
+      throw err;
+    });
     const release = async () => {
       if (released) return;
       released = true;
-      await rm(file, { force: true });
+      await withdraw(file);
     };
     try {
       // claimed: no new reader enters; wait for those inside to leave
@@ -175,6 +190,10 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
       return { done: false, observed: `held exclusively by ${describeHolders([w])}` };
     }
     await createExclusive(file, me);
+    if (abandoned) {
+      await rm(file, { force: true });
+      return { done: false, observed: 'abandoned' };
+    }
     // a writer that claimed the lock between the look and the token sees the token and waits for it;
     // one that claimed it before the token is seen here, and this reader steps back
     if (await writer(dir)) {
@@ -182,7 +201,11 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
       return { done: false, observed: 'a writer claimed it' };
     }
     return { done: true, observed: 'shared' };
-  }, { timeoutMs: opts.timeoutMs, intervalMs: 500, signal: opts.signal });
+  }, { timeoutMs: opts.timeoutMs, intervalMs: 500, signal: opts.signal }).catch(async (err: unknown) => {
+    abandoned = true;
+    await rm(file, { force: true });
+    throw err;
+  });
   return async () => {
     if (released) return;
     released = true;

@@ -5,12 +5,12 @@ import { defaultParallelism, parallelFromEnv, parseParallel } from './parallelis
 const GiB = 2 ** 30;
 
 describe('parallelism', () => {
-  it('defaults from cores and memory, at most three suites', () => {
-    expect(defaultParallelism(2, 24 * GiB)).toBe(3);
-    expect(defaultParallelism(1, 24 * GiB)).toBe(2);
+  it('defaults to one suite per two cores and 6 GiB, at most three', () => {
+    expect(defaultParallelism(2, 24 * GiB)).toBe(1);
+    expect(defaultParallelism(1, 24 * GiB)).toBe(1);
+    expect(defaultParallelism(4, 24 * GiB)).toBe(2);
     expect(defaultParallelism(16, 64 * GiB)).toBe(3);
     expect(defaultParallelism(8, 8 * GiB)).toBe(1);
-    expect(defaultParallelism(2, 4 * GiB)).toBe(1);
   });
   it('--parallel takes 1 to 8; anything else is one line with the fix', () => {
     expect(parseParallel(undefined)).toBeUndefined();

@@ -26,7 +26,7 @@ export interface RunContext {
 export interface SuiteTotals {
   suite: string;
   clusterWaitMs: number;
-  /** the suite's wall time, from its setup to the end of its cleanup */
+  /** the suite's wall time, from holding the cluster's lock to the end of its cleanup */
   wallMs?: number;
   /** per-suite data for results.json's extras (e.g. the kafka suite's k6 summary) */
   extras?: unknown;
