@@ -64,6 +64,8 @@ export const DEFAULT_TIMEOUTS = {
   clusterSettle: '15s',
   /** waiting for the cluster's lock while another process holds it (a drain or node restart runs alone; harness/run/cluster-lock.ts) */
   clusterLock: '30m',
+  /** one step of `ordinal upgrade`: `kubeadm upgrade apply` on the control plane (its static pods restarted), or a node's kubelet back Ready at the new version */
+  upgradeStep: '10m',
   /** one image build step (a cold Kubernetes build takes ~15m on 2 cores) */
   build: '60m',
 } as const;
@@ -107,6 +109,8 @@ export interface Config {
   goProxy?: string;
   /** `--image-registry` / ORDINAL_IMAGE_REGISTRY as given (validated): where the nodes pull `ordinal.local/` images from */
   imageRegistry?: string;
+  /** the release the upgrade suite takes the cluster to (`ordinal upgrade --to`); unset, the suite is not applicable */
+  upgradeTo?: string;
   timeouts: Readonly<Record<TimeoutKind, number>>;
   debug: boolean;
 }
@@ -134,6 +138,7 @@ const ENV_KEYS = {
   ORDINAL_DEBIAN_MIRROR: 'debianMirror',
   ORDINAL_GOPROXY: 'goProxy',
   ORDINAL_IMAGE_REGISTRY: 'imageRegistry',
+  ORDINAL_UPGRADE_TO: 'upgradeTo',
 } as const satisfies Record<string, keyof Config>;
 
 export type ConfigOverrides = Partial<Omit<Config, 'timeouts'>> & { timeouts?: Partial<Record<TimeoutKind, string>> };
@@ -178,6 +183,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     ...(str('debianMirror', '') ? { debianMirror: str('debianMirror', '') } : {}),
     ...(str('goProxy', '') ? { goProxy: str('goProxy', '') } : {}),
     ...(imageRegistry ? { imageRegistry } : {}),
+    ...(str('upgradeTo', '') ? { upgradeTo: str('upgradeTo', '').replace(/^v/, '') } : {}),
     timeouts: Object.freeze(timeouts),
     debug: overrides.debug ?? Boolean(env.ORDINAL_DEBUG),
   };
@@ -195,6 +201,7 @@ export const ENV_DOC: Array<[string, string, string]> = [
   ['ORDINAL_DEBIAN_MIRROR', "the host's apt sources", 'Debian mirror for debootstrap'],
   ['ORDINAL_GOPROXY', '`go env GOPROXY`', 'Go module proxy list for the Go builds'],
   ['ORDINAL_IMAGE_REGISTRY', 'unset', 'same as `--image-registry`: the nodes pull every `ordinal.local/` image from this registry'],
+  ['ORDINAL_UPGRADE_TO', 'unset', 'the release the `upgrade` suite upgrades the cluster to (`ordinal upgrade --to` sets it)'],
   ['ORDINAL_TIMEOUT_<KIND>', 'see harness/config.ts', 'override one wait bound, e.g. ORDINAL_TIMEOUT_POD_READY=5m'],
   ['ORDINAL_KEEP', 'unset', '`1` keeps namespaces after a run, for inspection'],
   ['ORDINAL_DEBUG', 'unset', '`1` prints debug logs and stacks'],

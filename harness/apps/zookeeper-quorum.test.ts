@@ -33,3 +33,16 @@ describe('quorumThroughout', () => {
     expect(quorumThroughout(samples('FFL', 'N--'), { size: 3, maxNoQuorumMs: 10_000 }).message).toContain('no serving quorum at the end');
   });
 });
+
+describe('samples the API server could not serve', () => {
+  const down = (at: number): QuorumSample => ({ at, members: ['zk-0', 'zk-1', 'zk-2'].map((pod) => ({ pod, error: 'connect ECONNREFUSED 127.0.0.1:39145' })) });
+  const podGone = (at: number): QuorumSample => ({ at, members: ['zk-0', 'zk-1', 'zk-2'].map((pod) => ({ pod, error: 'HTTP 404: pods "zk-0" not found' })) });
+  it('an API server restart is unobserved, not a lost quorum; members really down are', async () => {
+    const { apiDown, unobservedSpans } = await import('./zookeeper-quorum.ts');
+    const xs = [...samples('FLF'), down(T0 + 1000), down(T0 + 2000), ...samples('FLF').map((x) => ({ ...x, at: T0 + 3000 })), podGone(T0 + 4000), down(T0 + 5000)];
+    expect(xs.map(apiDown)).toEqual([false, true, true, false, false, true]);
+    expect(unobservedSpans(xs)).toEqual([{ from: T0 + 1000, to: T0 + 2000 }, { from: T0 + 5000, to: T0 + 5000 }]);
+    // one member refused while the others answer: that member is down, the API server is not
+    expect(apiDown({ at: T0, members: [m('zk-0', 'leader'), { pod: 'zk-1', error: 'connect ECONNREFUSED 127.0.0.1:39145' }, m('zk-2', 'follower')] })).toBe(false);
+  });
+});

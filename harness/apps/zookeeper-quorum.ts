@@ -15,6 +15,31 @@ export function hasQuorum(s: QuorumSample, size: number): boolean {
   return serving.filter((m) => m.srvr!.mode === 'leader').length === 1 && serving.length > size / 2;
 }
 
+/**
+ * A sample in which no member could be reached through the API server (connection refused or
+ * reset, 5xx) says nothing about ZooKeeper: the control plane was restarting (an upgrade's
+ * `kubeadm upgrade apply`). Such samples are left out of the quorum verdict and reported apart.
+ */
+export function apiDown(sample: QuorumSample): boolean {
+  return sample.members.length > 0 && sample.members.every((m) => !m.srvr && /ECONNREFUSED|ECONNRESET|socket hang up|EPIPE|HTTP 5\d\d|the server is currently unable|connect ETIMEDOUT/i.test(m.error ?? ''));
+}
+
+/** The stretches of consecutive samples (in time order) the API server could not serve, first to last such sample. */
+export function unobservedSpans(samples: readonly QuorumSample[]): Array<{ from: number; to: number }> {
+  const spans: Array<{ from: number; to: number }> = [];
+  let open = false;
+  for (const x of samples) {
+    if (!apiDown(x)) {
+      open = false;
+      continue;
+    }
+    if (open) spans.at(-1)!.to = x.at;
+    else spans.push({ from: x.at, to: x.at });
+    open = true;
+  }
+  return spans;
+}
+
 export interface QuorumVerdict {
   ok: boolean;
   message: string;

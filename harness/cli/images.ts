@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.ts';
 import { InputError, formatMs } from '../errors.ts';
-import { ARTIFACTS, GROUPS, closure, type Group } from '../images/catalog.ts';
+import { ARTIFACTS, DEFAULT_GROUPS, GROUPS, closure, type Group } from '../images/catalog.ts';
 import { resolveSources, sourceOf } from '../images/sources.ts';
 import { buildArtifacts, computeKeys, isBuilt, installTool } from '../images/builder.ts';
 import { requireDocker } from '../images/docker.ts';
@@ -9,15 +9,18 @@ import { loadFixture } from '../fixture/fixture.ts';
 import { parseImageRegistry } from '../images/image-registry.ts';
 import { pushImages } from '../images/push.ts';
 import { suiteImages } from '../run/runner.ts';
+import { VERSIONS as V } from '../images/versions.ts';
 
-const USAGE = `ordinal images build [--group cluster,web,apps,registry,runner] [--only ID,...] [--force] [--jobs N] [--print-sources]
+const USAGE = `ordinal images build [--group cluster,web,apps,registry,runner,upgrade] [--only ID,...] [--force] [--jobs N] [--print-sources]
 ordinal images list
 ordinal images push --registry HOST[:PORT][/PREFIX] [--fixture DIR]
 
   build   builds every image and tool ordinal needs from package registries (Debian, the Go
           module proxy, Maven Central), content-addressed: unchanged inputs are never rebuilt.
             --group   cluster (node image, kind), web (nginx fixture), apps (ZooKeeper, Kafka, k6),
-                      registry (the Distribution registry of \`ordinal registry up\`)
+                      registry (the Distribution registry of \`ordinal registry up\`),
+                      runner (ordinal's in-cluster image), upgrade (the second Kubernetes
+                      release, v${V.upgradeTo}, for \`ordinal upgrade\`; not built unless asked)
             --only    artifact ids (see \`images list\`) and what they depend on
             --force   rebuild even when cached
             --jobs    artifacts built at once (default 2)
@@ -50,7 +53,7 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     for (const id of only) if (!ARTIFACTS.some((a) => a.id === id)) throw new InputError(`unknown artifact "${id}"`, 'see `ordinal images list` for ids');
     if (values['print-sources']) {
       const sources = await resolveSources(cfg);
-      const ids = only.length ? closure(only) : closure(ARTIFACTS.filter((a) => (groups.length ? groups : GROUPS).includes(a.group)).map((a) => a.id));
+      const ids = only.length ? closure(only) : closure(ARTIFACTS.filter((a) => (groups.length ? groups : DEFAULT_GROUPS).includes(a.group)).map((a) => a.id));
       for (const a of ids) {
         const src = sourceOf(a, sources);
         console.log(`${a.id.padEnd(26)} ${src ? `${src.value}  (${src.from})` : 'from the artifacts above (no download)'}`);

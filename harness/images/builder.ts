@@ -11,7 +11,7 @@ import { dim, green, info, red } from '../log.ts';
 import { run } from '../proc/command.ts';
 import { checkBuildTools } from './build-tools.ts';
 import { requireDebian, resolveSources } from './sources.ts';
-import { ARTIFACTS, GROUPS, artifact, closure, type Artifact, type Group } from './catalog.ts';
+import { ARTIFACTS, DEFAULT_GROUPS, artifact, closure, type Artifact, type Group } from './catalog.ts';
 import { OFFICIAL_IMAGES } from './versions.ts';
 import { requireDocker, imageLabel, imageExists } from './docker.ts';
 
@@ -73,7 +73,7 @@ export async function buildArtifacts(cfg: Config, opts: BuildOptions = {}): Prom
   await requireDocker();
   const selected = opts.only?.length
     ? closure(opts.only)
-    : closure(ARTIFACTS.filter((a) => (opts.groups ?? GROUPS).includes(a.group)).map((a) => a.id));
+    : closure(ARTIFACTS.filter((a) => (opts.groups ?? DEFAULT_GROUPS).includes(a.group)).map((a) => a.id));
   const keys = await computeKeys(selected);
   const reports = new Map<string, BuildReport>();
   const todo: Artifact[] = [];

@@ -7,7 +7,9 @@ import { VERSIONS as V } from './versions.ts';
 /** ordinal's own version (package.json): the runner image's tag */
 export const ORDINAL_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export const GROUPS = ['cluster', 'web', 'apps', 'registry', 'runner'] as const;
+export const GROUPS = ['cluster', 'web', 'apps', 'registry', 'runner', 'upgrade'] as const;
+/** what `images build` builds unless asked: the second Kubernetes release only for `ordinal upgrade` */
+export const DEFAULT_GROUPS: readonly Group[] = ['cluster', 'web', 'apps', 'registry', 'runner'];
 export type Group = (typeof GROUPS)[number];
 
 export interface Artifact {
@@ -40,6 +42,8 @@ const debian = (packages: string) => ({ SUITE: V.debianSuite, VARIANT: 'minbase'
 const goModule = (module: string, pkg: string, bin: string, ldflags = '') => ({ MODULE: module, PACKAGE: pkg, BIN: bin, LDFLAGS: ldflags });
 
 export const NODE_IMAGE = `ordinal.local/node:v${V.kubernetes}`;
+/** the node image of the release `ordinal upgrade` goes to */
+export const UPGRADE_NODE_IMAGE = `ordinal.local/node:v${V.upgradeTo}`;
 export const NGINX_IMAGE = 'ordinal.local/nginx:fixture';
 export const SLIM_IMAGE = 'ordinal.local/base/slim:bookworm';
 export const JRE_IMAGE = 'ordinal.local/base/jre:17';
@@ -186,6 +190,48 @@ export const ARTIFACTS: readonly Artifact[] = [
     deps: { ROOTFS: 'rootfs/node', K8S_BIN: 'go/kubernetes', CRICTL_BIN: 'go/crictl', K8S_IMAGES: 'tar/k8s-images' },
     image: NODE_IMAGE,
     official: 'node',
+  },
+  // ---- the release `ordinal upgrade` goes to: its binaries, its component images, its node image ----
+  {
+    id: 'go/kubernetes-upgrade',
+    description: `the same seven binaries at v${V.upgradeTo}, the release \`ordinal upgrade\` goes to`,
+    group: 'upgrade',
+    recipe: 'go-kubernetes.sh',
+    env: { K8S_VERSION: V.upgradeTo, BINARIES: 'kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler kube-proxy' },
+  },
+  {
+    id: 'tar/k8s-images-upgrade',
+    description: `component images of v${V.upgradeTo} (etcd, CoreDNS, pause and the rest as in tar/k8s-images), saved for loading into upgraded nodes`,
+    group: 'upgrade',
+    recipe: 'k8s-images.sh',
+    env: {
+      K8S_VERSION: V.upgradeTo,
+      ETCD_TAG: V.etcdImageTag,
+      COREDNS_TAG: `v${V.coredns}`,
+      PAUSE_TAGS: V.pauseTags.join(' '),
+      LPP_IMAGE: `ordinal.local/local-path-provisioner:${V.localPathProvisioner}`,
+      HELPER_IMAGE: 'ordinal.local/local-path-helper:bookworm',
+      NETD_IMAGE: 'ordinal.local/netd:v1',
+    },
+    deps: {
+      K8S_BIN: 'go/kubernetes-upgrade',
+      ETCD_BIN: 'go/etcd',
+      COREDNS_BIN: 'go/coredns',
+      PAUSE_BIN: 'c/pause',
+      LPP_BIN: 'go/local-path-provisioner',
+      NETD_BIN: 'go/netd',
+      SLIM_BASE: 'image/slim',
+    },
+  },
+  {
+    id: 'image/node-upgrade',
+    description: `${UPGRADE_NODE_IMAGE}: kind node image of the release \`ordinal upgrade\` goes to`,
+    group: 'upgrade',
+    recipe: 'node-image.sh',
+    files: ['node'],
+    env: { KIND_VERSION: V.kind, K8S_VERSION: V.upgradeTo, MANIFESTS: 'node' },
+    deps: { ROOTFS: 'rootfs/node', K8S_BIN: 'go/kubernetes-upgrade', CRICTL_BIN: 'go/crictl', K8S_IMAGES: 'tar/k8s-images-upgrade' },
+    image: UPGRADE_NODE_IMAGE,
   },
   // ---- the web fixture ----
   {

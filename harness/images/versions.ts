@@ -5,6 +5,12 @@ export const VERSIONS = {
   /** k8s.io/kubernetes module; 1.34 still runs on cgroup v1 hosts with Debian's containerd 1.6 */
   kubernetes: '1.34.4',
   /** tags kubeadm v1.34.4 asks for (`kubeadm config images list --kubernetes-version v1.34.4`) */
+  /**
+   * The release `ordinal upgrade` goes to (the next minor the module proxy serves). kubeadm v1.35.4
+   * asks for etcd 3.6.6-0 and CoreDNS v1.13.1; the upgrade keeps etcd and CoreDNS at the pins below
+   * (docs/upgrade.md), so this release adds only the Kubernetes build.
+   */
+  upgradeTo: '1.35.4',
   etcd: '3.6.5',
   etcdImageTag: '3.6.5-0',
   coredns: '1.12.1',

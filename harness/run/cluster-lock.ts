@@ -24,7 +24,7 @@ import { poll } from '../wait/poll.ts';
 export type LockMode = 'shared' | 'exclusive';
 
 /** Suites whose faults reach every pod on a node: they run alone on their cluster. */
-export const EXCLUSIVE_SUITES: readonly SuiteName[] = ['durability', 'disruption'];
+export const EXCLUSIVE_SUITES: readonly SuiteName[] = ['durability', 'disruption', 'upgrade'];
 
 /** Set in a lock holder's environment for its children: they run under the holder's lock. */
 export const HELD_ENV = 'ORDINAL_CLUSTER_LOCK_HELD';

@@ -7,7 +7,7 @@ import { PROJECT_ROOT, type Config } from '../config.ts';
 import { InputError, OrdinalError } from '../errors.ts';
 import { clusterUp } from '../cluster/cluster.ts';
 import { Kind } from '../cluster/kind.ts';
-import { DEFAULT_FIXTURES, KNOWN_SUITES, fixtureImages, loadFixture, relocateFixture, type Fixture, type SuiteName } from '../fixture/fixture.ts';
+import { DEFAULT_FIXTURES, KNOWN_SUITES, OPT_IN_SUITES, fixtureImages, loadFixture, relocateFixture, type Fixture, type SuiteName } from '../fixture/fixture.ts';
 import { parseImageRegistry, type ImageRegistry } from '../images/image-registry.ts';
 import { requireInRegistry } from '../images/push.ts';
 import { ARTIFACTS, RUNNER_IMAGE, SLIM_IMAGE } from '../images/catalog.ts';
@@ -85,9 +85,9 @@ function selectSuites(requested: string[], fixture?: Fixture): SuiteName[] {
   if (fixture) {
     const unfit = requested.filter((s) => !fixture.suites.includes(s as SuiteName));
     if (unfit.length) throw new InputError(`fixture ${fixture.name} does not declare suite${unfit.length > 1 ? 's' : ''} ${unfit.join(', ')}`, `add them to suites: in ${path.join(fixture.dir, 'fixture.yaml')}, or run only ${fixture.suites.join(', ')}`);
-    return requested.length ? (requested as SuiteName[]) : fixture.suites.filter((s) => available.includes(s));
+    return requested.length ? (requested as SuiteName[]) : fixture.suites.filter((s) => available.includes(s) && !OPT_IN_SUITES.includes(s));
   }
-  return requested.length ? (requested as SuiteName[]) : available;
+  return requested.length ? (requested as SuiteName[]) : available.filter((s) => !OPT_IN_SUITES.includes(s));
 }
 
 /** The kind cluster behind a kubeconfig context named kind-<name>, if this Docker engine runs it. */

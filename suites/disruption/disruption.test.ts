@@ -10,16 +10,15 @@
 // A member whose local volume pins it to the cordoned node cannot come back until the uncordon:
 // that is reported with the volume's node affinity, not waited on as a timeout.
 import type * as k8s from '@kubernetes/client-node';
-import { randomBytes } from 'node:crypto';
 import { defineSuite } from '../../harness/suite/check.ts';
-import { expectZnodes, memberNames, quorumSample, waitForQuorum, zkCli, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
+import { memberNames, waitForQuorum, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { quorumThroughout, type QuorumSample } from '../../harness/apps/zookeeper-quorum.ts';
-import { deployZkKafka, readTopicBack, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
+import { deployZkKafka, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
+import { expectAllZnodes, startLoadWatch } from '../../harness/apps/stateful-load.ts';
 import { isrThroughout, type IsrSample } from '../../harness/apps/kafka-isr.ts';
-import { describeLoss, failureReasons, parseProducerLog, verify, type ProducerLog, type Verification } from '../../harness/apps/kafka-verify.ts';
+import { describeLoss, failureReasons, type ProducerLog, type Verification } from '../../harness/apps/kafka-verify.ts';
 import { baselinePhase, writeAvailability, type Phase } from '../../harness/apps/write-availability.ts';
 import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
-import { K6Job, k6Duration, parseMarker } from '../../harness/load/k6.ts';
 import { drainNode, type Drain, type EvictionAttempt } from '../../harness/fault/drain.ts';
 import { restartNode } from '../../harness/cluster/node-restart.ts';
 import { podVolumePins, type VolumePin } from '../../harness/kube/volume-pins.ts';
@@ -118,30 +117,8 @@ s.check('rolling-drain', 'each node holding a member is cordoned, drained throug
   if (twoOnOne) c.note(`node ${twoOnOne} holds two ZooKeeper members: draining it cannot keep a quorum (the budget refuses the second while the first, pinned to that node, is out)`);
 
   const budgetMs = nodes.length * (T.drain + T.nodeRestart + T.faultRecovery) + T.quorum + T.load;
-  const started = new Date();
-  const probe = await K6Job.start(session, 'idle.js', { DURATION: k6Duration(budgetMs + T.load) }, { deadlineMs: budgetMs + 2 * T.load, onNode: controlPlane });
-  const producer = await K6Job.start(session, 'kafka-produce.js', { BROKERS: k.brokers, TOPIC: k.topic, ACKS: k.acks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: k6Duration(budgetMs), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: budgetMs + T.load, onNode: controlPlane });
-  await waitForAcks(session, producer, started, 50);
-  const znodes = new Map<string, string>();
-  const zpath = `/ordinal-disruption-${randomBytes(4).toString('hex')}`;
-  await zkCli(session, z, memberNames(z)[0]!, ['create', zpath, 'written-before-the-drains']);
-  znodes.set(zpath, 'written-before-the-drains');
-
-  // samplers: back to back, each bounded by the suite's own budget
-  let sampling = true;
-  const deadline = Date.now() + budgetMs;
-  const zk: QuorumSample[] = [];
-  const isr: IsrSample[] = [];
-  const zkLoop = (async () => {
-    while (sampling && Date.now() < deadline) zk.push(await quorumSample(session, z, memberNames(z)));
-  })();
-  const isrLoop = (async () => {
-    while (sampling && Date.now() < deadline) {
-      const at = Date.now();
-      const ps = await topicMetadata(probe, k).catch(() => []);
-      isr.push({ at, ...(ps.length ? { partitions: ps } : {}) });
-    }
-  })();
+  const load = await startLoadWatch(session, z, k, { budgetMs, onNode: controlPlane, label: 'drains' });
+  const { started, probe, producer, znodes, zk, isr } = load;
 
   const attempts: Attempt[] = [];
   const outages: Outage[] = [];
@@ -204,11 +181,10 @@ s.check('rolling-drain', 'each node holding a member is cordoned, drained throug
     finished = true;
   } finally {
     // every path: no drain goes on after the check, every node is uncordoned, the samplers end
-    sampling = false;
     abort.abort();
     await pending?.catch(() => undefined);
     const undone = await Promise.allSettled(drains.map((d) => d.undo()));
-    await Promise.allSettled([zkLoop, isrLoop]);
+    await load.stopSampling();
     const failed = undone.filter((u): u is PromiseRejectedResult => u.status === 'rejected');
     if (failed.length) {
       const why = failed.map((f) => (f.reason as Error).message).join('; ');
@@ -217,16 +193,11 @@ s.check('rolling-drain', 'each node holding a member is cordoned, drained throug
       if (finished) throw new OrdinalError(`the drains ended but a node could not be uncordoned: ${why}`, 'uncordon it by hand (kubectl uncordon NODE)');
     }
   }
-  await producer.interrupt();
-  const done = await producer.wait(T.load);
-  const log = parseProducerLog(done.logs);
+  const { log, verification, readBackOk, latency } = await load.finish();
   const baseline = phases[0] && baselinePhase(log, phases[0].from);
   if (baseline) phases.unshift(baseline);
-  const readBack = await readTopicBack(session, k);
-  const summary = parseMarker<{ metrics?: Record<string, { values: Record<string, number> }> }>(done.logs, 'ORDINAL-K6-SUMMARY');
   const pdbs = (await api(`list PodDisruptionBudgets in ${ns}`, () => session.kube.policy.listNamespacedPodDisruptionBudget({ namespace: ns }))).items;
-  recorded = { attempts, outages, zk, isr, phases, log, verification: verify(log, readBack.records), readBackOk: readBack.exitCode === 0, znodes, pdbs, latency: summary?.metrics?.kafka_produce_ms?.values ?? {} };
-  await probe.interrupt().catch(() => undefined);
+  recorded = { attempts, outages, zk, isr, phases, log, verification, readBackOk, znodes, pdbs, latency };
   c.measure('nodes', nodes.length, 'count');
   c.measure('evictions', attempts.filter((a) => a.outcome === 'evicted').length, 'count');
   c.measure('refusals', attempts.filter((a) => a.outcome === 'refused').length, 'count');
@@ -300,6 +271,6 @@ s.check('nothing-lost', 'every acknowledged message reads back from the topic an
   if (!r.readBackOk) c.fail(`reading topic ${k.topic} back failed after the drains`);
   if (v.acknowledged === 0) c.fail(`the producer got no message acknowledged through the drains`);
   if (v.lost.length || v.moved.length) c.fail(`${describeLoss(v)}; produced with acks=${k.acks} through the node drains`);
-  for (const p of memberNames(z)) await expectZnodes(session, z, r.znodes, p, 'the node drains', c.fail);
+  await expectAllZnodes(session, z, r.znodes, 'the node drains', c.fail);
   c.note(`all ${v.acknowledged} acknowledged messages read back (${v.failed} sends failed, never acknowledged); ${r.znodes.size} znode read back through ${memberNames(z).length} members; drains from ${t(r.phases[0]?.from ?? 0)}`);
 }, { needs: ['rolling-drain'] });

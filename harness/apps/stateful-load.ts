@@ -1,0 +1,104 @@
+// ZooKeeper and Kafka under load, watched: a k6 producer (acks as the fixture says) and an idle k6
+// probe pod start, a znode is written, and `srvr` on every ZooKeeper member and the topic's
+// metadata are sampled back to back until the caller stops them. At the end the producer's log is
+// parsed and the whole topic read back. The disruption and upgrade suites both do their faults in
+// between; each judges the samples with the same verdicts (quorumThroughout, isrThroughout,
+// writeAvailability, verify).
+import { randomBytes } from 'node:crypto';
+import { expectZnodes, memberNames, quorumSample, zkCli, type ZkSettings } from './zookeeper-ensemble.ts';
+import type { QuorumSample } from './zookeeper-quorum.ts';
+import { readTopicBack, topicMetadata, waitForAcks, type KafkaTarget } from './kafka-client.ts';
+import type { IsrSample } from './kafka-isr.ts';
+import { parseProducerLog, verify, type ProducerLog, type Verification } from './kafka-verify.ts';
+import { K6Job, k6Duration, parseMarker } from '../load/k6.ts';
+import type { SuiteSession } from '../suite/session.ts';
+
+export interface LoadResult {
+  log: ProducerLog;
+  verification: Verification;
+  readBackOk: boolean;
+  /** k6's kafka_produce_ms percentiles (p(99) and the rest) */
+  latency: Record<string, number>;
+}
+
+export interface LoadWatch {
+  started: Date;
+  /** the idle k6 pod the topic's metadata is read from (also for waitForIsr) */
+  probe: K6Job;
+  producer: K6Job;
+  /** znodes written before the faults, path → value, read back by `expectZnodes` */
+  znodes: Map<string, string>;
+  zk: QuorumSample[];
+  isr: IsrSample[];
+  /** ends the samplers (idempotent; on every path) */
+  stopSampling(): Promise<void>;
+  /** stops the producer, parses its log, reads the topic back, ends the probe */
+  finish(): Promise<LoadResult>;
+}
+
+export interface LoadWatchOptions {
+  /** how long the faults may take: the producer runs this long, the samplers at most this long */
+  budgetMs: number;
+  /** the node k6 runs on (one the faults leave alone) */
+  onNode?: string;
+  /** a name for the znode written before the faults (ordinal-<label>-<random>) */
+  label: string;
+  /** messages/s (default 40) */
+  rate?: number;
+  /** a ZooKeeper sample this returns false for is not kept (e.g. taken while the API server restarted) */
+  keepSample?: (s: QuorumSample) => boolean;
+}
+
+export async function startLoadWatch(session: SuiteSession, z: ZkSettings, k: KafkaTarget, opts: LoadWatchOptions): Promise<LoadWatch> {
+  const T = session.cfg.timeouts;
+  const { budgetMs } = opts;
+  const started = new Date();
+  const probe = await K6Job.start(session, 'idle.js', { DURATION: k6Duration(budgetMs + T.load) }, { deadlineMs: budgetMs + 2 * T.load, onNode: opts.onNode });
+  const producer = await K6Job.start(session, 'kafka-produce.js', { BROKERS: k.brokers, TOPIC: k.topic, ACKS: k.acks, RUN_ID: session.ctx.runId, RATE: String(opts.rate ?? 40), DURATION: k6Duration(budgetMs), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: budgetMs + T.load, onNode: opts.onNode });
+  await waitForAcks(session, producer, started, 50);
+  const znodes = new Map<string, string>();
+  const zpath = `/ordinal-${opts.label}-${randomBytes(4).toString('hex')}`;
+  await zkCli(session, z, memberNames(z)[0]!, ['create', zpath, `written-before-the-${opts.label}`]);
+  znodes.set(zpath, `written-before-the-${opts.label}`);
+
+  // samplers: back to back, each bounded by the budget
+  let sampling = true;
+  const deadline = Date.now() + budgetMs;
+  const zk: QuorumSample[] = [];
+  const isr: IsrSample[] = [];
+  const zkLoop = (async () => {
+    while (sampling && Date.now() < deadline) {
+      const s = await quorumSample(session, z, memberNames(z));
+      if (opts.keepSample?.(s) ?? true) zk.push(s);
+    }
+  })();
+  const isrLoop = (async () => {
+    while (sampling && Date.now() < deadline) {
+      const at = Date.now();
+      const ps = await topicMetadata(probe, k).catch(() => []);
+      isr.push({ at, ...(ps.length ? { partitions: ps } : {}) });
+    }
+  })();
+  const stopSampling = async () => {
+    sampling = false;
+    await Promise.allSettled([zkLoop, isrLoop]);
+  };
+  return {
+    started, probe, producer, znodes, zk, isr, stopSampling,
+    async finish() {
+      await stopSampling();
+      await producer.interrupt();
+      const done = await producer.wait(T.load);
+      const log = parseProducerLog(done.logs);
+      const readBack = await readTopicBack(session, k);
+      const summary = parseMarker<{ metrics?: Record<string, { values: Record<string, number> }> }>(done.logs, 'ORDINAL-K6-SUMMARY');
+      await probe.interrupt().catch(() => undefined);
+      return { log, verification: verify(log, readBack.records), readBackOk: readBack.exitCode === 0, latency: summary?.metrics?.kafka_produce_ms?.values ?? {} };
+    },
+  };
+}
+
+/** Reads every znode written before the faults back through every member. */
+export async function expectAllZnodes(session: SuiteSession, z: ZkSettings, znodes: ReadonlyMap<string, string>, after: string, fail: (d: string) => never): Promise<void> {
+  for (const p of memberNames(z)) await expectZnodes(session, z, znodes, p, after, fail);
+}
