@@ -141,6 +141,12 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
   };
   const subject = `the lock on cluster ${server}`;
   let released = false;
+  /** the release function: runs `remove` once, however often it is called */
+  const releaser = (remove: () => Promise<void>) => async () => {
+    if (released) return;
+    released = true;
+    await remove();
+  };
   let waited = false;
   const note = (observed: string) => {
     if (!waited) info('run', `${opts.who} waits for the cluster: ${observed}`);
@@ -162,11 +168,7 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
       await withdraw(file);
       throw err;
     });
-    const release = async () => {
-      if (released) return;
-      released = true;
-      await withdraw(file);
-    };
+    const release = releaser(() => withdraw(file));
     try {
       // claimed: no new reader enters; wait for those inside to leave
       await poll(subject, `to have no other holder, for ${opts.who}`, async () => {
@@ -186,8 +188,9 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
   await poll(subject, `to be free of writers, for ${opts.who}`, async () => {
     const w = await writer(dir);
     if (w) {
-      note(`held exclusively by ${describeHolders([w])}`);
-      return { done: false, observed: `held exclusively by ${describeHolders([w])}` };
+      const observed = `held exclusively by ${describeHolders([w])}`;
+      note(observed);
+      return { done: false, observed };
     }
     await createExclusive(file, me);
     if (abandoned) {
@@ -206,11 +209,7 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
     await rm(file, { force: true });
     throw err;
   });
-  return async () => {
-    if (released) return;
-    released = true;
-    await rm(file, { force: true });
-  };
+  return releaser(() => rm(file, { force: true }));
 }
 
 /** The environment for children of a holder of the lock in `mode`: they run under its hold. */

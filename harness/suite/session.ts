@@ -140,6 +140,15 @@ export class SuiteSession {
     else await waitForRunningAndReady(rec, replicas, this.cfg.timeouts.rollout);
   }
 
+  /**
+   * The kind cluster this run reaches through Docker, for what is done from its node containers
+   * (a node restart, a partition, an upgrade); on any other cluster, not applicable, saying why.
+   */
+  kindCluster(doing: string): string {
+    if (!this.ctx.kindCluster) throw new NotApplicable(`${doing} is done from the kind node containers ordinal reaches through Docker; this run's cluster is not a kind cluster on this machine`);
+    return this.ctx.kindCluster;
+  }
+
   container(pod: string) {
     return { namespace: this.namespace, pod, container: this.fixture.container };
   }

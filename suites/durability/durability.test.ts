@@ -83,7 +83,7 @@ s.check('statefulset-recreation', 'every marker survives deleting and re-creatin
 
 s.check('node-restart', 'every marker survives restarting the kind node container a pod runs on', async (c) => {
   const { session } = c;
-  if (!session.ctx.kindCluster) return c.notApplicable('restarting a node needs a kind cluster ordinal reaches through Docker; this run uses a kubeconfig of another cluster');
+  const cluster = session.kindCluster('restarting a node');
   const markers = await writeMarkers(session, 'node-restart');
   const pods = session.recorder!.pods();
   const nodes = await session.kube.core.listNode();
@@ -94,7 +94,7 @@ s.check('node-restart', 'every marker survives restarting the kind node containe
   const startedBefore = new Map(onNode.map((p) => [p.pod, p.api.started]));
   session.recorder!.action(`restart kind node ${node} (runs ${onNode.map((p) => p.pod).join(', ')})`);
   const t0 = performance.now();
-  await restartNode(session.ctx.kindCluster!, node);
+  await restartNode(cluster, node);
   await session.recorder!.waitUntil(`pods on node ${node}`, 'containers restarted after the node restart and Ready', (now) => {
     const these = now.filter((p) => startedBefore.has(p.pod));
     const done = these.length === onNode.length && these.every((p) => p.ready && !p.terminating && p.api.started !== startedBefore.get(p.pod));

@@ -41,8 +41,7 @@ let target = '';
 async function setup(session: SuiteSession): Promise<void> {
   target = session.cfg.upgradeTo ?? '';
   if (!target) throw new NotApplicable('no release to upgrade to: `ordinal upgrade --to VERSION` runs this suite (or ORDINAL_UPGRADE_TO with --suite upgrade)');
-  if (!session.ctx.kindCluster) throw new NotApplicable('the upgrade is done inside the node containers of a kind cluster ordinal created; this cluster is not one');
-  cluster = session.ctx.kindCluster;
+  cluster = session.kindCluster('the upgrade (kubeadm inside each node)');
   const nodes = (await api('list nodes', () => session.kube.core.listNode())).items;
   const cp = nodes.find((n) => n.metadata?.labels?.['node-role.kubernetes.io/control-plane'] !== undefined);
   controlPlane = cp?.metadata?.name ?? '';
