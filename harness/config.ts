@@ -66,6 +66,8 @@ export const DEFAULT_TIMEOUTS = {
   clusterLock: '30m',
   /** one step of `ordinal upgrade`: `kubeadm upgrade apply` on the control plane (its static pods restarted), or a node's kubelet back Ready at the new version */
   upgradeStep: '10m',
+  /** after the control-plane kubelet is replaced: how long its static pods must stay up, unrestarted, to count as kept (v1.35's kubelet restarted them about 30 s after its start) */
+  staticPodGrace: '60s',
   /** one image build step (a cold Kubernetes build takes ~15m on 2 cores) */
   build: '60m',
 } as const;

@@ -45,7 +45,8 @@ export async function upgradeRelease(cfg: Config): Promise<Release> {
   return r;
 }
 
-const STAGE = '/tmp/ordinal-upgrade';
+// in the node's root filesystem: /tmp is a tmpfs (noexec), which docker cp cannot write into
+const STAGE = '/kind/ordinal-upgrade';
 
 async function nodeSh(node: string, script: string, timeoutMs: number, logFile?: string): Promise<string> {
   const r = await run(['docker', 'exec', node, 'bash', '-euc', script], { timeoutMs, ...(logFile ? { logFile } : {}) });
@@ -141,5 +142,33 @@ export async function waitForApiServerAt(kube: Kube, version: string, timeoutMs:
   await poll('the API server', `to report v${version}`, async () => {
     const v = await client.getCode().then((c) => c.gitVersion, (e: Error) => `unreachable (${e.message.split('\n')[0]})`);
     return { done: v === `v${version}`, observed: v };
+  }, { timeoutMs, intervalMs: 1000 });
+}
+
+const CONTROL_PLANE = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+
+/**
+ * After the control-plane node's kubelet was replaced at `since`: the new kubelet may restart the
+ * static pods (v1.35's does: their containers' hashes changed; measured about 30 s after its start),
+ * which takes the API server away a second time. Waits until each control-plane pod on `node` is
+ * Ready and either started after `since` or kept for `graceMs` since then, and the API server
+ * answers and authorizes this user to patch nodes (right after a restart it refuses with 403 until its RBAC is loaded); returns
+ * the pods the new kubelet restarted.
+ */
+export async function waitForControlPlaneSettled(kube: Kube, node: string, since: number, graceMs: number, timeoutMs: number): Promise<string[]> {
+  const authz = kube.kc.makeApiClient(k8s.AuthorizationV1Api);
+  return poll(`the control plane on ${node}`, `its static pods Ready under the new kubelet (restarted, or kept ${graceMs / 1000} s) and the API server ready to authorize`, async () => {
+    const pods = await kube.core.listNamespacedPod({ namespace: 'kube-system', fieldSelector: `spec.nodeName=${node}` }).then((l) => l.items, () => undefined);
+    if (!pods) return { done: false, observed: 'the API server does not answer' };
+    const state = CONTROL_PLANE.map((c) => {
+      const p = pods.find((x) => x.metadata?.labels?.component === c);
+      const ready = p?.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
+      const started = Date.parse(String(p?.status?.containerStatuses?.[0]?.state?.running?.startedAt ?? '')) || 0;
+      return { c, ready, restarted: started > since, ok: ready && (started > since || Date.now() - since > graceMs) };
+    });
+    const answers = await kube.core.listNode({ limit: 1 }).then(() => true, () => false);
+    const review = answers ? await authz.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'patch', resource: 'nodes' } } } }).then((r) => r.status?.allowed === true, () => false) : false;
+    const observed = `${state.map((x) => `${x.c} ${x.ready ? 'Ready' : 'not Ready'}${x.restarted ? ' (restarted)' : ''}`).join(', ')}; API ${answers ? (review ? 'authorizes node patches' : 'does not authorize node patches yet') : 'not answering'}`;
+    return { done: state.every((x) => x.ok) && review, observed, value: state.filter((x) => x.restarted).map((x) => x.c) };
   }, { timeoutMs, intervalMs: 1000 });
 }

@@ -12,7 +12,8 @@ import { undoOnce } from '../lifecycle.ts';
 import { apiStatus } from '../wait/retryable.ts';
 import { poll } from '../wait/poll.ts';
 import { waitForWatch } from '../wait/watch.ts';
-import { KubeApiError } from '../errors.ts';
+import { KubeApiError, OrdinalError } from '../errors.ts';
+import { timeoutMs } from '../config.ts';
 import type { ActiveFault } from './dns-outage.ts';
 
 const MERGE = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -55,7 +56,18 @@ export function evictionOutcome(err: unknown): { outcome: EvictionAttempt['outco
 }
 
 async function setUnschedulable(kube: Kube, node: string, unschedulable: boolean): Promise<void> {
-  await api(`${unschedulable ? 'cordon' : 'uncordon'} node ${node}`, () => kube.core.patchNode({ name: node, body: { spec: { unschedulable } } }, MERGE));
+  const what = `${unschedulable ? 'cordon' : 'uncordon'} node ${node}`;
+  if (unschedulable) return void (await api(what, () => kube.core.patchNode({ name: node, body: { spec: { unschedulable } } }, MERGE)));
+  // an uncordon must happen on every path: it is retried on any error within one API bound (an API
+  // server that just restarted refuses with 403 until its RBAC is loaded), and the last error ends it
+  await poll(`node ${node}`, 'to be uncordoned', async () => {
+    try {
+      await api(what, () => kube.core.patchNode({ name: node, body: { spec: { unschedulable } } }, MERGE));
+      return { done: true, observed: 'uncordoned' };
+    } catch (err) {
+      return { done: false, observed: (err as Error).message };
+    }
+  }, { timeoutMs: timeoutMs('api'), intervalMs: 1000 });
 }
 
 async function evict(kube: Kube, pod: k8s.V1Pod, attempts: EvictionAttempt[], timeoutMs: number, onAttempt?: (a: EvictionAttempt) => void, signal?: AbortSignal): Promise<EvictionAttempt> {
@@ -119,7 +131,10 @@ export async function drainNode(kube: Kube, node: string, opts: { timeoutMs: num
     const evictedPods = pods.filter((_, i) => done[i]!.outcome === 'evicted').map((p) => ({ namespace: p.metadata!.namespace!, name: p.metadata!.name!, uid: p.metadata!.uid! }));
     return { node, attempts, evictedPods, description: `node ${node} cordoned and drained (${evictedPods.length} evicted, ${attempts.filter((a) => a.outcome === 'refused').length} refusals)`, undo };
   } catch (err) {
-    await undo();
+    // the drain's own error comes first; an uncordon that failed as well is named with it
+    await undo().catch((u: Error) => {
+      throw new OrdinalError(`${(err as Error).message}; and node ${node} could not be uncordoned: ${u.message}`, `uncordon it by hand: kubectl uncordon ${node}`);
+    });
     throw err;
   }
 }

@@ -23,7 +23,7 @@ import { baselinePhase, writeAvailability, type Phase } from '../../harness/apps
 import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
 import { expectAllZnodes, startLoadWatch, type LoadResult, type LoadWatch } from '../../harness/apps/stateful-load.ts';
 import { drainNode, type Drain } from '../../harness/fault/drain.ts';
-import { prepareClusterConfig, stageRelease, upgradeControlPlane, upgradeKubelet, upgradeRelease, upgradeWorkerConfig, waitForApiServerAt, waitForNodeAt, kubeletVersions } from '../../harness/cluster/upgrade.ts';
+import { prepareClusterConfig, stageRelease, upgradeControlPlane, upgradeKubelet, upgradeRelease, upgradeWorkerConfig, waitForApiServerAt, waitForControlPlaneSettled, waitForNodeAt, kubeletVersions } from '../../harness/cluster/upgrade.ts';
 import { VERSIONS } from '../../harness/images/versions.ts';
 import { waitForWatch } from '../../harness/wait/watch.ts';
 import { api } from '../../harness/kube/client.ts';
@@ -133,8 +133,12 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
     const cpDrain = await drainNode(session.kube, controlPlane, { timeoutMs: T.drain, only: notLoad });
     drains.push(cpDrain);
     rec.action(`new kubelet v${target} on ${controlPlane}, kubelet restarted`);
+    const kubeletAt = Date.now();
     await upgradeKubelet(cluster, controlPlane, T.upgradeStep, path.join(logs, `${controlPlane}-kubelet.log`));
     await waitForNodeAt(session.kube, controlPlane, target, T.upgradeStep);
+    const restarted = await waitForControlPlaneSettled(session.kube, controlPlane, kubeletAt, T.staticPodGrace, T.upgradeStep);
+    if (restarted.length) rec.action(`the new kubelet restarted ${restarted.join(', ')} on ${controlPlane}`);
+    c.measure('controlPlane.restartedStaticPods', restarted.length, 'count');
     await cpDrain.undo();
     rec.action(`uncordon ${controlPlane}`);
     steps.push({ name: 'control plane', node: controlPlane, from, to: Date.now(), apiUnreachableMs: 0 });
