@@ -35,14 +35,20 @@ describe('quorumThroughout', () => {
 });
 
 describe('samples the API server could not serve', () => {
-  const down = (at: number): QuorumSample => ({ at, members: ['zk-0', 'zk-1', 'zk-2'].map((pod) => ({ pod, error: 'connect ECONNREFUSED 127.0.0.1:39145' })) });
-  const podGone = (at: number): QuorumSample => ({ at, members: ['zk-0', 'zk-1', 'zk-2'].map((pod) => ({ pod, error: 'HTTP 404: pods "zk-0" not found' })) });
-  it('an API server restart is unobserved, not a lost quorum; members really down are', async () => {
-    const { apiDown, unobservedSpans } = await import('./zookeeper-quorum.ts');
-    const xs = [...samples('FLF'), down(T0 + 1000), down(T0 + 2000), ...samples('FLF').map((x) => ({ ...x, at: T0 + 3000 })), podGone(T0 + 4000), down(T0 + 5000)];
-    expect(xs.map(apiDown)).toEqual([false, true, true, false, false, true]);
-    expect(unobservedSpans(xs)).toEqual([{ from: T0 + 1000, to: T0 + 2000 }, { from: T0 + 5000, to: T0 + 5000 }]);
-    // one member refused while the others answer: that member is down, the API server is not
-    expect(apiDown({ at: T0, members: [m('zk-0', 'leader'), { pod: 'zk-1', error: 'connect ECONNREFUSED 127.0.0.1:39145' }, m('zk-2', 'follower')] })).toBe(false);
+  const down = (at: number): QuorumSample => ({ at, members: ['zk-0', 'zk-1', 'zk-2'].map((pod) => ({ pod, error: 'Unexpected server response: 403' })) });
+  it('an API server restart is unobserved, not a lost quorum; members down while the API answers are', async () => {
+    const { apiOutages, splitObserved } = await import('./zookeeper-quorum.ts');
+    const probes = [true, true, false, false, true, true, true, true].map((ok, i) => ({ at: T0 + i * 1000, ok }));
+    const outages = apiOutages(probes);
+    expect(outages).toEqual([{ from: T0 + 2000, to: T0 + 4000 }]);
+    const ok = samples('FLF')[0]!;
+    const xs = [{ ...ok, at: T0 }, down(T0 + 1500), down(T0 + 3000), { ...ok, at: T0 + 4500 }, down(T0 + 6000), { ...ok, at: T0 + 7000 }];
+    const { observed, unobserved } = splitObserved(xs, outages);
+    // 1.5 s lasts until 3.0 s and overlaps the outage; 6.0 s is all unreachable with the API answering: the members are down
+    expect(unobserved.map((x) => x.at - T0)).toEqual([1500, 3000]);
+    expect(observed.map((x) => x.at - T0)).toEqual([0, 4500, 6000, 7000]);
+    // one member unreachable during the outage while the others answer: kept
+    const partly: QuorumSample = { at: T0 + 3000, members: [m('zk-0', 'leader'), { pod: 'zk-1', error: 'x' }, m('zk-2', 'follower')] };
+    expect(splitObserved([partly], outages).observed).toHaveLength(1);
   });
 });

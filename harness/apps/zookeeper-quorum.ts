@@ -15,29 +15,45 @@ export function hasQuorum(s: QuorumSample, size: number): boolean {
   return serving.filter((m) => m.srvr!.mode === 'leader').length === 1 && serving.length > size / 2;
 }
 
-/**
- * A sample in which no member could be reached through the API server (connection refused or
- * reset, 5xx) says nothing about ZooKeeper: the control plane was restarting (an upgrade's
- * `kubeadm upgrade apply`). Such samples are left out of the quorum verdict and reported apart.
- */
-export function apiDown(sample: QuorumSample): boolean {
-  return sample.members.length > 0 && sample.members.every((m) => !m.srvr && /ECONNREFUSED|ECONNRESET|socket hang up|EPIPE|HTTP 5\d\d|the server is currently unable|connect ETIMEDOUT/i.test(m.error ?? ''));
+/** One look at whether the API server answers (a cheap list, bounded), taken beside the samples. */
+export interface ApiProbe {
+  at: number;
+  ok: boolean;
 }
 
-/** The stretches of consecutive samples (in time order) the API server could not serve, first to last such sample. */
-export function unobservedSpans(samples: readonly QuorumSample[]): Array<{ from: number; to: number }> {
+/** The stretches in which the API server did not answer: from a failed probe to the next answered one (or the last probe). */
+export function apiOutages(probes: readonly ApiProbe[]): Array<{ from: number; to: number }> {
   const spans: Array<{ from: number; to: number }> = [];
-  let open = false;
-  for (const x of samples) {
-    if (!apiDown(x)) {
-      open = false;
-      continue;
+  let open: { from: number; to: number } | undefined;
+  for (const p of [...probes].sort((a, b) => a.at - b.at)) {
+    if (!p.ok) {
+      if (!open) spans.push((open = { from: p.at, to: p.at }));
+      else open.to = p.at;
+    } else if (open) {
+      open.to = p.at;
+      open = undefined;
     }
-    if (open) spans.at(-1)!.to = x.at;
-    else spans.push({ from: x.at, to: x.at });
-    open = true;
   }
   return spans;
+}
+
+/**
+ * Samples in which no member could be reached while the API server itself did not answer (the
+ * execs go through it) say nothing about ZooKeeper: the control plane was restarting (an upgrade's
+ * `kubeadm upgrade apply`, a new kubelet restarting the static pods). They are left out of the
+ * quorum verdict and reported apart; a sample with any member answering, or taken while the API
+ * server answered, is kept. A sample lasts until the next one starts.
+ */
+export function splitObserved(samples: readonly QuorumSample[], outages: ReadonlyArray<{ from: number; to: number }>): { observed: QuorumSample[]; unobserved: QuorumSample[] } {
+  const sorted = [...samples].sort((a, b) => a.at - b.at);
+  const observed: QuorumSample[] = [];
+  const unobserved: QuorumSample[] = [];
+  sorted.forEach((x, i) => {
+    const end = sorted[i + 1]?.at ?? x.at + 1000;
+    const blind = x.members.length > 0 && x.members.every((m) => !m.srvr) && outages.some((o) => o.from <= end && o.to >= x.at);
+    (blind ? unobserved : observed).push(x);
+  });
+  return { observed, unobserved };
 }
 
 export interface QuorumVerdict {

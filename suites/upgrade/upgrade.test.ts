@@ -15,7 +15,8 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { defineSuite } from '../../harness/suite/check.ts';
 import { memberNames, waitForQuorum, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
-import { apiDown, quorumThroughout, unobservedSpans, type QuorumSample } from '../../harness/apps/zookeeper-quorum.ts';
+import { apiOutages, quorumThroughout, splitObserved, type ApiProbe, type QuorumSample } from '../../harness/apps/zookeeper-quorum.ts';
+import { poll, withDeadline } from '../../harness/wait/poll.ts';
 import { deployZkKafka, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
 import { isrThroughout } from '../../harness/apps/kafka-isr.ts';
 import { describeLoss, failureReasons } from '../../harness/apps/kafka-verify.ts';
@@ -29,6 +30,7 @@ import { waitForWatch } from '../../harness/wait/watch.ts';
 import { api } from '../../harness/kube/client.ts';
 import { NotApplicable, OrdinalError, formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
+import { clockOf } from '../../harness/timeline/model.ts';
 
 let z: ZkSettings;
 let k: KafkaTarget;
@@ -115,6 +117,17 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
 
   const budgetMs = (1 + workers.length) * (T.upgradeStep + T.drain + T.podReady + T.faultRecovery) + T.quorum + T.load;
   const watch = await startLoadWatch(session, z, k, { budgetMs, onNode: controlPlane, label: 'upgrade' });
+  // whether the API server answers, once a second beside the samplers (their execs go through it)
+  const probes: ApiProbe[] = [];
+  let probing = true;
+  // the one bounded poll helper paces it (once a second) and ends it with the samplers
+  const probeLoop = poll('the API server', 'sampled until the upgrade ends', async () => {
+    if (!probing) return { done: true, observed: 'stopped' };
+    const at = Date.now();
+    const ok = await withDeadline(session.kube.core.listNode({ limit: 1 }), T.probe, 'no answer').then(() => true, () => false);
+    probes.push({ at, ok });
+    return { done: false, observed: ok ? 'answers' : 'no answer' };
+  }, { timeoutMs: budgetMs, intervalMs: 1000 }).catch(() => undefined);
   const steps: Step[] = [];
   const phases: Phase[] = [];
   const ns = session.namespace;
@@ -170,6 +183,8 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
     // every path: every node uncordoned, the samplers end
     const undone = await Promise.allSettled(drains.map((d) => d.undo()));
     await watch.stopSampling();
+    probing = false;
+    await probeLoop;
     const failed = undone.filter((u): u is PromiseRejectedResult => u.status === 'rejected');
     if (failed.length && finished) throw new OrdinalError(`the upgrade ended but a node could not be uncordoned: ${failed.map((f) => (f.reason as Error).message).join('; ')}`, 'uncordon it by hand (kubectl uncordon NODE)');
   }
@@ -177,14 +192,15 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
   const baseline = phases[0] && baselinePhase(load.log, phases[0].from);
   if (baseline) phases.unshift(baseline);
   // the samplers' blind spots: samples the API server could not serve
-  const all = [...watch.zk].sort((a, b) => a.at - b.at);
-  const unobserved = unobservedSpans(all);
-  for (const st of steps) st.apiUnreachableMs = unobserved.filter((u) => u.from >= st.from && u.to <= st.to).reduce((a, u) => a + (u.to - u.from), 0);
+  const unobserved = apiOutages(probes);
+  const split = splitObserved(watch.zk, unobserved);
+  for (const st of steps) st.apiUnreachableMs = unobserved.filter((u) => u.from >= st.from && u.from <= st.to).reduce((a, u) => a + (u.to - u.from), 0);
   const nodeList = (await api('list nodes', () => session.kube.core.listNode())).items;
   const apiVersion = (await session.kube.kc.makeApiClient(k8s.VersionApi).getCode()).gitVersion;
-  recorded = { steps, phases, zk: all.filter((x) => !apiDown(x)), load, watch, unobserved, versions: kubeletVersions(nodeList), apiVersion };
+  recorded = { steps, phases, zk: split.observed, load, watch, unobserved, versions: kubeletVersions(nodeList), apiVersion };
   c.measure('steps', steps.length, 'count');
   c.measure('apiUnreachableMs', unobserved.reduce((a, u) => a + (u.to - u.from), 0));
+  c.measure('unobservedSamples', split.unobserved.length, 'count');
   c.measure('durationMs', Date.now() - watch.started.getTime());
   session.writeExtra({ target: `v${target}`, steps: steps.map((x) => ({ ...x, from: new Date(x.from).toISOString(), to: new Date(x.to).toISOString() })), kubeadmLogs: path.relative(session.ctx.runDir, logs), configChanges: changed });
   c.note(`upgraded to v${target}: ${steps.map((x) => `${x.name} ${formatMs(x.to - x.from)}`).join(', ')}; the API server did not answer for ${formatMs(unobserved.reduce((a, u) => a + (u.to - u.from), 0))} in all (the control plane's restart); kubeadm output in ${path.relative(session.ctx.runDir, logs)}/`);
@@ -212,7 +228,7 @@ s.check('zookeeper-quorum', 'ZooKeeper keeps one serving quorum through every st
   c.measure('longestNoQuorumMs', v.longestNoQuorumMs);
   c.measure('samples', v.samples, 'count');
   for (const st of r.steps) c.measure(`${st.node}.longestNoQuorumMs`, quorumThroughout(r.zk.filter((x) => x.at >= st.from && x.at <= st.to), bound).longestNoQuorumMs);
-  const blind = r.unobserved.length ? `; not observed while the API server did not answer: ${r.unobserved.map((u) => formatMs(u.to - u.from)).join(', ')}` : '';
+  const blind = r.unobserved.length ? `; not observed while the API server did not answer (its execs go through it): ${r.unobserved.map((u) => `${formatMs(u.to - u.from)} from ${clockOf(new Date(u.from).toISOString())}`).join(', ')}` : '';
   if (!v.ok) c.fail(`ZooKeeper ensemble ${session.namespace}/${z.statefulSet} through the upgrade: ${v.message}. Per step: ${perStep(r, r.zk, (xs) => quorumThroughout(xs, bound).message)}${blind}`);
   c.note(`${v.message}${blind}`);
 }, { needs: ['rolling-upgrade'] });
