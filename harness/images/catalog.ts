@@ -71,6 +71,37 @@ function jvmAppImage(app: 'zookeeper' | 'kafka', image: string, start: string, d
   };
 }
 
+/**
+ * Every component image a node of Kubernetes `version` runs, tagged as kubeadm and the node's
+ * manifests expect (etcd, CoreDNS, pause, netd and local-path are the same builds for both releases).
+ */
+function componentImages(id: string, version: string, binaries: string, group: Group, description: string): Artifact {
+  return {
+    id,
+    description,
+    group,
+    recipe: 'k8s-images.sh',
+    env: {
+      K8S_VERSION: version,
+      ETCD_TAG: V.etcdImageTag,
+      COREDNS_TAG: `v${V.coredns}`,
+      PAUSE_TAGS: V.pauseTags.join(' '),
+      LPP_IMAGE: `ordinal.local/local-path-provisioner:${V.localPathProvisioner}`,
+      HELPER_IMAGE: 'ordinal.local/local-path-helper:bookworm',
+      NETD_IMAGE: 'ordinal.local/netd:v1',
+    },
+    deps: {
+      K8S_BIN: binaries,
+      ETCD_BIN: 'go/etcd',
+      COREDNS_BIN: 'go/coredns',
+      PAUSE_BIN: 'c/pause',
+      LPP_BIN: 'go/local-path-provisioner',
+      NETD_BIN: 'go/netd',
+      SLIM_BASE: 'image/slim',
+    },
+  };
+}
+
 export const ARTIFACTS: readonly Artifact[] = [
   // ---- Go programs, from the Go module proxy ----
   {
@@ -156,30 +187,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     image: SLIM_IMAGE,
   },
   // ---- the node image ----
-  {
-    id: 'tar/k8s-images',
-    description: 'component images tagged as kubeadm and the node manifests expect, saved for preloading',
-    group: 'cluster',
-    recipe: 'k8s-images.sh',
-    env: {
-      K8S_VERSION: V.kubernetes,
-      ETCD_TAG: V.etcdImageTag,
-      COREDNS_TAG: `v${V.coredns}`,
-      PAUSE_TAGS: V.pauseTags.join(' '),
-      LPP_IMAGE: `ordinal.local/local-path-provisioner:${V.localPathProvisioner}`,
-      HELPER_IMAGE: 'ordinal.local/local-path-helper:bookworm',
-      NETD_IMAGE: 'ordinal.local/netd:v1',
-    },
-    deps: {
-      K8S_BIN: 'go/kubernetes',
-      ETCD_BIN: 'go/etcd',
-      COREDNS_BIN: 'go/coredns',
-      PAUSE_BIN: 'c/pause',
-      LPP_BIN: 'go/local-path-provisioner',
-      NETD_BIN: 'go/netd',
-      SLIM_BASE: 'image/slim',
-    },
-  },
+  componentImages('tar/k8s-images', V.kubernetes, 'go/kubernetes', 'cluster', 'component images tagged as kubeadm and the node manifests expect, saved for preloading'),
   {
     id: 'image/node',
     description: `${NODE_IMAGE}: kind node image, every component image preloaded`,
@@ -199,30 +207,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     recipe: 'go-kubernetes.sh',
     env: { K8S_VERSION: V.upgradeTo, BINARIES: 'kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler kube-proxy' },
   },
-  {
-    id: 'tar/k8s-images-upgrade',
-    description: `component images of v${V.upgradeTo} (etcd, CoreDNS, pause and the rest as in tar/k8s-images), saved for loading into upgraded nodes`,
-    group: 'upgrade',
-    recipe: 'k8s-images.sh',
-    env: {
-      K8S_VERSION: V.upgradeTo,
-      ETCD_TAG: V.etcdImageTag,
-      COREDNS_TAG: `v${V.coredns}`,
-      PAUSE_TAGS: V.pauseTags.join(' '),
-      LPP_IMAGE: `ordinal.local/local-path-provisioner:${V.localPathProvisioner}`,
-      HELPER_IMAGE: 'ordinal.local/local-path-helper:bookworm',
-      NETD_IMAGE: 'ordinal.local/netd:v1',
-    },
-    deps: {
-      K8S_BIN: 'go/kubernetes-upgrade',
-      ETCD_BIN: 'go/etcd',
-      COREDNS_BIN: 'go/coredns',
-      PAUSE_BIN: 'c/pause',
-      LPP_BIN: 'go/local-path-provisioner',
-      NETD_BIN: 'go/netd',
-      SLIM_BASE: 'image/slim',
-    },
-  },
+  componentImages('tar/k8s-images-upgrade', V.upgradeTo, 'go/kubernetes-upgrade', 'upgrade', `component images of v${V.upgradeTo} (etcd, CoreDNS, pause and the rest as in tar/k8s-images), saved for loading into upgraded nodes`),
   {
     id: 'image/node-upgrade',
     description: `${UPGRADE_NODE_IMAGE}: kind node image of the release \`ordinal upgrade\` goes to`,
