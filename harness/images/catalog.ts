@@ -102,6 +102,20 @@ function componentImages(id: string, version: string, binaries: string, group: G
   };
 }
 
+/** The kind node image of Kubernetes `version`: the node rootfs, its binaries, crictl, its component images preloaded. */
+function nodeImage(id: string, version: string, binaries: string, images: string, tag: string, group: Group, description: string): Artifact {
+  return {
+    id,
+    description,
+    group,
+    recipe: 'node-image.sh',
+    files: ['node'],
+    env: { KIND_VERSION: V.kind, K8S_VERSION: version, MANIFESTS: 'node' },
+    deps: { ROOTFS: 'rootfs/node', K8S_BIN: binaries, CRICTL_BIN: 'go/crictl', K8S_IMAGES: images },
+    image: tag,
+  };
+}
+
 export const ARTIFACTS: readonly Artifact[] = [
   // ---- Go programs, from the Go module proxy ----
   {
@@ -188,17 +202,7 @@ export const ARTIFACTS: readonly Artifact[] = [
   },
   // ---- the node image ----
   componentImages('tar/k8s-images', V.kubernetes, 'go/kubernetes', 'cluster', 'component images tagged as kubeadm and the node manifests expect, saved for preloading'),
-  {
-    id: 'image/node',
-    description: `${NODE_IMAGE}: kind node image, every component image preloaded`,
-    group: 'cluster',
-    recipe: 'node-image.sh',
-    files: ['node'],
-    env: { KIND_VERSION: V.kind, K8S_VERSION: V.kubernetes, MANIFESTS: 'node' },
-    deps: { ROOTFS: 'rootfs/node', K8S_BIN: 'go/kubernetes', CRICTL_BIN: 'go/crictl', K8S_IMAGES: 'tar/k8s-images' },
-    image: NODE_IMAGE,
-    official: 'node',
-  },
+  { ...nodeImage('image/node', V.kubernetes, 'go/kubernetes', 'tar/k8s-images', NODE_IMAGE, 'cluster', `${NODE_IMAGE}: kind node image, every component image preloaded`), official: 'node' },
   // ---- the release `ordinal upgrade` goes to: its binaries, its component images, its node image ----
   {
     id: 'go/kubernetes-upgrade',
@@ -208,16 +212,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     env: { K8S_VERSION: V.upgradeTo, BINARIES: 'kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler kube-proxy' },
   },
   componentImages('tar/k8s-images-upgrade', V.upgradeTo, 'go/kubernetes-upgrade', 'upgrade', `component images of v${V.upgradeTo} (etcd, CoreDNS, pause and the rest as in tar/k8s-images), saved for loading into upgraded nodes`),
-  {
-    id: 'image/node-upgrade',
-    description: `${UPGRADE_NODE_IMAGE}: kind node image of the release \`ordinal upgrade\` goes to`,
-    group: 'upgrade',
-    recipe: 'node-image.sh',
-    files: ['node'],
-    env: { KIND_VERSION: V.kind, K8S_VERSION: V.upgradeTo, MANIFESTS: 'node' },
-    deps: { ROOTFS: 'rootfs/node', K8S_BIN: 'go/kubernetes-upgrade', CRICTL_BIN: 'go/crictl', K8S_IMAGES: 'tar/k8s-images-upgrade' },
-    image: UPGRADE_NODE_IMAGE,
-  },
+  nodeImage('image/node-upgrade', V.upgradeTo, 'go/kubernetes-upgrade', 'tar/k8s-images-upgrade', UPGRADE_NODE_IMAGE, 'upgrade', `${UPGRADE_NODE_IMAGE}: kind node image of the release \`ordinal upgrade\` goes to`),
   // ---- the web fixture ----
   {
     id: 'rootfs/nginx',
