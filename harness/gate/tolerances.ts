@@ -30,7 +30,10 @@ export const GATE_TOLERANCES: readonly Tolerance[] = [
   { what: 'node drain', match: /\.drainToBackMs$/, worse: 'higher', relative: 0.5, absolute: 30_000 },
   { what: 'self-recovery', match: /^recoveredByController$/, worse: 'lower', relative: 0, absolute: 0.5 },
   { what: 'p99 produce latency', match: /^p99Ms$/, worse: 'higher', relative: 1, absolute: 250 },
-  { what: 'availability', match: /(^|\.)longestNoQuorumMs$|(^|\.)(rolling)?[lL]ongestGapMs$|^longestUnderMinIsrMs$/, worse: 'higher', relative: 0.5, absolute: 2000 },
+  // zookeeper/rolling-update on v1.34.4, two fresh clusters on one day: 1.5 s and 6.7 s without a quorum
+  // (its bound is 10 s); a slack of 2 s called the upgrade rehearsal's 7.1 s a regression
+  { what: 'quorum gap', match: /(^|\.)longestNoQuorumMs$/, worse: 'higher', relative: 0.5, absolute: 6000 },
+  { what: 'availability', match: /(^|\.)(rolling)?[lL]ongestGapMs$|^longestUnderMinIsrMs$/, worse: 'higher', relative: 0.5, absolute: 2000 },
   { what: 'acknowledged share', match: /(^|\.)(rolling)?[aA]ckedRatio$/, worse: 'lower', relative: 0, absolute: 0.01 },
   { what: 'error rate', match: /^errorRate$/, worse: 'higher', relative: 0, absolute: 0.02 },
 ];
