@@ -227,7 +227,10 @@ s.check('zookeeper-quorum', 'ZooKeeper keeps one serving quorum through every st
   const v = quorumThroughout(r.zk, bound);
   c.measure('longestNoQuorumMs', v.longestNoQuorumMs);
   c.measure('samples', v.samples, 'count');
-  for (const st of r.steps) c.measure(`${st.node}.longestNoQuorumMs`, quorumThroughout(r.zk.filter((x) => x.at >= st.from && x.at <= st.to), bound).longestNoQuorumMs);
+  for (const st of r.steps) {
+    const w = quorumThroughout(r.zk.filter((x) => x.at >= st.from && x.at <= st.to), bound);
+    if (w.samples > 0) c.measure(`${st.node}.longestNoQuorumMs`, w.longestNoQuorumMs);
+  }
   const blind = r.unobserved.length ? `; not observed while the API server did not answer (its execs go through it): ${r.unobserved.map((u) => `${formatMs(u.to - u.from)} from ${clockOf(new Date(u.from).toISOString())}`).join(', ')}` : '';
   if (!v.ok) c.fail(`ZooKeeper ensemble ${session.namespace}/${z.statefulSet} through the upgrade: ${v.message}. Per step: ${perStep(r, r.zk, (xs) => quorumThroughout(xs, bound).message)}${blind}`);
   c.note(`${v.message}${blind}`);
@@ -240,7 +243,11 @@ s.check('kafka-isr', 'every partition keeps a leader and ≥ min.insync.replicas
   const v = isrThroughout(r.watch.isr, opts);
   c.measure('longestUnderMinIsrMs', v.longestUnderMs);
   c.measure('smallestIsr', v.minIsrSeen, 'count');
-  for (const st of r.steps) c.measure(`${st.node}.smallestIsr`, isrThroughout(r.watch.isr.filter((x) => x.at >= st.from && x.at <= st.to), opts).minIsrSeen, 'count');
+  // a step with no answered sample (the API server away all along) has no smallest ISR to report
+  for (const st of r.steps) {
+    const w = isrThroughout(r.watch.isr.filter((x) => x.at >= st.from && x.at <= st.to), opts);
+    if (w.answered > 0) c.measure(`${st.node}.smallestIsr`, w.minIsrSeen, 'count');
+  }
   if (!v.ok) c.fail(`StatefulSet ${session.namespace}/${k.statefulSet} through the upgrade: ${v.message}. Per step: ${perStep(r, r.watch.isr, (xs) => isrThroughout(xs, opts).message)}`);
   c.note(v.message);
 }, { needs: ['rolling-upgrade'] });
