@@ -138,3 +138,30 @@ export async function drainNode(kube: Kube, node: string, opts: { timeoutMs: num
     throw err;
   }
 }
+
+/**
+ * Waits until these pods (name → the evicted UID) in `ns` exist with a UID other than the evicted one, Running and Ready; returns
+ * when each became Ready as the API recorded it (the Ready condition's lastTransitionTime, which is
+ * never later than an eviction the budget allowed because of it), or when the watch saw it.
+ */
+export async function waitForEvictedBack(kube: Kube, ns: string, pods: Map<string, string>, timeoutMs: number, why: string): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  await waitForWatch(
+    kube,
+    { path: `/api/v1/namespaces/${ns}/pods`, list: () => kube.core.listNamespacedPod({ namespace: ns }) },
+    `pods ${[...pods.keys()].join(', ')} in ${ns}`,
+    `back Running and Ready (${why})`,
+    (now) => {
+      const state: string[] = [];
+      for (const [name, oldUid] of pods) {
+        const p = now.find((x) => x.metadata?.name === name && x.metadata?.uid !== oldUid && !x.metadata?.deletionTimestamp);
+        const ready = p?.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+        if (ready && !seen.has(name)) seen.set(name, Math.min(Date.now(), Date.parse(String(ready.lastTransitionTime ?? '')) || Date.now()));
+        state.push(`${name} ${p ? `${p.status?.phase}${ready ? ' Ready' : ''} on ${p.spec?.nodeName ?? 'no node'}` : 'not re-created yet'}`);
+      }
+      return { done: seen.size === pods.size, observed: state.join(', ') };
+    },
+    { timeoutMs },
+  );
+  return seen;
+}

@@ -19,13 +19,12 @@ import { isrThroughout, type IsrSample } from '../../harness/apps/kafka-isr.ts';
 import { describeLoss, failureReasons, type ProducerLog, type Verification } from '../../harness/apps/kafka-verify.ts';
 import { baselinePhase, writeAvailability, type Phase } from '../../harness/apps/write-availability.ts';
 import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
-import { drainNode, type Drain, type EvictionAttempt } from '../../harness/fault/drain.ts';
+import { drainNode, waitForEvictedBack, type Drain, type EvictionAttempt } from '../../harness/fault/drain.ts';
 import { restartNode } from '../../harness/cluster/node-restart.ts';
 import { podVolumePins, type VolumePin } from '../../harness/kube/volume-pins.ts';
 import { describeBudget } from '../../harness/kube/budgets.ts';
 import { budgetHeld, type Attempt, type Outage } from '../../harness/timeline/disruption-verdicts.ts';
 import { clockOf } from '../../harness/timeline/model.ts';
-import { waitForWatch } from '../../harness/wait/watch.ts';
 import { api } from '../../harness/kube/client.ts';
 import { OrdinalError, formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
@@ -72,34 +71,6 @@ function templateLabels(session: SuiteSession, sts: string): Record<string, stri
 function budgets(session: SuiteSession, pdbs: k8s.V1PodDisruptionBudget[]): string {
   const text = `${describeBudget(pdbs, templateLabels(session, z.statefulSet), z.replicas, z.statefulSet)}; ${describeBudget(pdbs, templateLabels(session, k.statefulSet), session.replicas, k.statefulSet)}`;
   return text[0]!.toUpperCase() + text.slice(1);
-}
-
-/**
- * Waits until these pods exist with a UID other than the evicted one, Running and Ready; returns
- * when each became Ready as the API recorded it (the Ready condition's lastTransitionTime, which is
- * never later than an eviction the budget allowed because of it), or when the watch saw it.
- */
-async function waitForBack(session: SuiteSession, pods: Map<string, string>, timeoutMs: number, why: string): Promise<Map<string, number>> {
-  const seen = new Map<string, number>();
-  const ns = session.namespace;
-  await waitForWatch(
-    session.kube,
-    { path: `/api/v1/namespaces/${ns}/pods`, list: () => session.kube.core.listNamespacedPod({ namespace: ns }) },
-    `pods ${[...pods.keys()].join(', ')} in ${ns}`,
-    `back Running and Ready (${why})`,
-    (now) => {
-      const state: string[] = [];
-      for (const [name, oldUid] of pods) {
-        const p = now.find((x) => x.metadata?.name === name && x.metadata?.uid !== oldUid && !x.metadata?.deletionTimestamp);
-        const ready = p?.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
-        if (ready && !seen.has(name)) seen.set(name, Math.min(Date.now(), Date.parse(String(ready.lastTransitionTime ?? '')) || Date.now()));
-        state.push(`${name} ${p ? `${p.status?.phase}${ready ? ' Ready' : ''} on ${p.spec?.nodeName ?? 'no node'}` : 'not re-created yet'}`);
-      }
-      return { done: seen.size === pods.size, observed: state.join(', ') };
-    },
-    { timeoutMs },
-  );
-  return seen;
 }
 
 s.check('rolling-drain', 'each node holding a member is cordoned, drained through the Eviction API, restarted and uncordoned in turn under load; every member comes back (a member pinned to its node by a local volume is reported with the affinity)', async (c) => {
@@ -169,7 +140,7 @@ s.check('rolling-drain', 'each node holding a member is cordoned, drained throug
       }
       await step.d.undo();
       rec.action(`uncordon node ${node}`);
-      const back = await waitForBack(session, step.uids, T.podReady + T.faultRecovery, `evicted from ${node}, which is uncordoned`);
+      const back = await waitForEvictedBack(session.kube, ns, step.uids, T.podReady + T.faultRecovery, `evicted from ${node}, which is uncordoned`);
       for (const [pod, at] of back) for (const o of outages.filter((x) => x.pod === pod && x.to === undefined)) o.to = Math.max(o.from, at);
       for (const p of step.nodePins) pins.push({ ...p, ...(back.has(p.pod) ? { backAfterMs: back.get(p.pod)! - evictedAt } : {}) });
       phases.push({ name: `drain ${node}`, from: step.from, to: Math.max(...back.values(), Date.now()), graceful: true, bounds: AVAILABILITY_BOUNDS.kafka.drain });

@@ -23,10 +23,9 @@ import { describeLoss, failureReasons } from '../../harness/apps/kafka-verify.ts
 import { baselinePhase, writeAvailability, type Phase } from '../../harness/apps/write-availability.ts';
 import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
 import { expectAllZnodes, startLoadWatch, type LoadResult, type LoadWatch } from '../../harness/apps/stateful-load.ts';
-import { drainNode, type Drain } from '../../harness/fault/drain.ts';
+import { drainNode, waitForEvictedBack, type Drain } from '../../harness/fault/drain.ts';
 import { prepareClusterConfig, stageRelease, upgradeControlPlane, upgradeKubelet, upgradeRelease, upgradeWorkerConfig, waitForApiServerAt, waitForControlPlaneSettled, waitForNodeAt, kubeletVersions } from '../../harness/cluster/upgrade.ts';
 import { VERSIONS } from '../../harness/images/versions.ts';
-import { waitForWatch } from '../../harness/wait/watch.ts';
 import { api } from '../../harness/kube/client.ts';
 import { NotApplicable, OrdinalError, formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
@@ -76,28 +75,6 @@ interface Recorded {
   apiVersion: string;
 }
 let recorded: Recorded | undefined;
-
-/** Waits until the pods evicted by the drain are back (same name, new UID) Running and Ready. */
-async function waitForBack(session: SuiteSession, d: Drain, timeoutMs: number): Promise<void> {
-  const ns = session.namespace;
-  const evicted = d.evictedPods.filter((p) => p.namespace === ns);
-  if (!evicted.length) return;
-  await waitForWatch(
-    session.kube,
-    { path: `/api/v1/namespaces/${ns}/pods`, list: () => session.kube.core.listNamespacedPod({ namespace: ns }) },
-    `pods ${evicted.map((p) => p.name).join(', ')} in ${ns}`,
-    `back Running and Ready (evicted from ${d.node}, which is upgraded and uncordoned)`,
-    (now) => {
-      const state = evicted.map((e) => {
-        const p = now.find((x) => x.metadata?.name === e.name && x.metadata?.uid !== e.uid && !x.metadata?.deletionTimestamp);
-        const ready = p?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-        return { ok: !!ready, text: `${e.name} ${p ? `${p.status?.phase}${ready ? ' Ready' : ''} on ${p.spec?.nodeName ?? 'no node'}` : 'not re-created yet'}` };
-      });
-      return { done: state.every((x) => x.ok), observed: state.map((x) => x.text).join(', ') };
-    },
-    { timeoutMs },
-  );
-}
 
 s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade apply, then each worker in place (drained through the Eviction API, kubeadm upgrade node, new kubelet, uncordoned) under load; every member comes back after each step', async (c) => {
   const { session } = c;
@@ -170,7 +147,7 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
       await waitForNodeAt(session.kube, node, target, T.upgradeStep);
       await d.undo();
       rec.action(`uncordon ${node}`);
-      await waitForBack(session, d, T.podReady + T.faultRecovery);
+      await waitForEvictedBack(session.kube, ns, new Map(d.evictedPods.filter((p) => p.namespace === ns).map((p) => [p.name, p.uid])), T.podReady + T.faultRecovery, `evicted from ${node}, which is upgraded and uncordoned`);
       await waitForQuorum(session, z, memberNames(z), T.quorum);
       await waitForIsr(session, watch.probe, k, `after ${node} was upgraded`);
       steps.push({ name: `worker ${node}`, node, from, to: Date.now(), apiUnreachableMs: 0 });
