@@ -10,6 +10,10 @@ import { newRunId } from '../run/runner.ts';
 import { parse, list } from './args.ts';
 import { onInterrupt } from '../lifecycle.ts';
 import type {} from '../suite/check.ts';
+import { PARALLEL_ENV } from '../run/parallelism.ts';
+
+/** suite files at once in the suites project of `ordinal test` (ORDINAL_PARALLEL overrides) */
+const TEST_SUITES_PARALLEL = 2;
 
 const PROJECTS = ['unit', 'integration', 'suites', 'controls'];
 const USAGE = `ordinal test [--project unit,integration,suites,controls]
@@ -32,6 +36,9 @@ export async function testCommand(argv: string[]): Promise<number> {
   const dir = path.join(PROJECT_ROOT, 'reports', id);
   await mkdir(dir, { recursive: true });
   const t0 = performance.now();
+  // the suites project two files at a time: the exclusive suites still run alone and the
+  // timing-bound ones (TIMING_SUITES) never beside each other, each beside a suite that is not
+  process.env[PARALLEL_ENV] ??= String(TEST_SUITES_PARALLEL);
   const { createVitest } = await import('vitest/node');
   const vitest = await createVitest('test', {
     root: PROJECT_ROOT,

@@ -3,8 +3,11 @@
 // drops its traffic to and from the peers' pod IPs. Nothing else on the node, and no other pod, is
 // touched; the traffic dropped is among this machine's own containers. Every rule carries a comment
 // naming the partition, so healing removes exactly those rules, in one iptables-restore; a pod
-// re-created meanwhile has a new namespace, so nothing is left to heal there. The heal is registered for Ctrl-C and SIGTERM until it has run. Only for a kind
-// cluster ordinal created.
+// re-created meanwhile has a new namespace, so nothing is left to heal there. The partition is
+// one command on the node and the heal another, ordered by a lock of the tag's on the node: a heal
+// (registered for Ctrl-C and SIGTERM until it has run) that starts while the rules are going in
+// runs after them, and an apply that would start after it does nothing. Only for a kind cluster
+// ordinal created.
 import { OrdinalError } from '../errors.ts';
 import { api, type Kube } from '../kube/client.ts';
 import { undoOnce } from '../lifecycle.ts';
@@ -20,23 +23,37 @@ export interface Partition extends ActiveFault {
   tag: string;
 }
 
-/** iptables argv (inside the namespace) that add (`-I`) or delete (`-D`) the rules isolating from `peers`. Pure. */
-export function partitionRules(op: '-I' | '-D', peers: readonly string[], tag: string): string[][] {
-  const mark = ['-m', 'comment', '--comment', tag];
-  return peers.flatMap((ip) => [
-    ['iptables', '-w', '5', op, 'INPUT', '-s', `${ip}/32`, ...mark, '-j', 'DROP'],
-    ['iptables', '-w', '5', op, 'OUTPUT', '-d', `${ip}/32`, ...mark, '-j', 'DROP'],
-  ]);
+/** iptables-restore lines (table filter) that insert the rules isolating from `peers`. Pure. */
+export function partitionRules(peers: readonly string[], tag: string): string[] {
+  const mark = `-m comment --comment ${tag} -j DROP`;
+  return peers.flatMap((ip) => [`-I INPUT -s ${ip}/32 ${mark}`, `-I OUTPUT -d ${ip}/32 ${mark}`]);
+}
+
+/** The node's directory of partition locks and heal markers (a tmpfs in kind nodes). */
+const STATE_DIR = '/run/ordinal-partition';
+/** The shell prologue both commands share: this tag's lock taken (bounded), $2 the sandbox PID. */
+const LOCKED = `mkdir -p ${STATE_DIR} && exec 9>"${STATE_DIR}/$1.lock" && flock -w 30 9 || { echo "lock ${STATE_DIR}/$1.lock not taken" >&2; exit 75; }`;
+
+/**
+ * The partition, as one command on the node: under the tag's lock, unless the heal has already
+ * run (its marker), every rule is inserted at once by one iptables-restore --noflush in the pod's
+ * network namespace. Exit 3: healed before it could apply. Pure.
+ */
+export function applyCommand(tag: string, pid: string, peers: readonly string[]): string[] {
+  const script = `${LOCKED}; if [ -e "${STATE_DIR}/$1.healed" ]; then echo "healed before it was applied" >&2; exit 3; fi; pid=$2; shift 2; { echo '*filter'; printf '%s\\n' "$@"; echo COMMIT; } | nsenter -t "$pid" -n -- iptables-restore -w 5 --noflush`;
+  return ['sh', '-c', script, 'apply', tag, pid, ...partitionRules(peers, tag)];
 }
 
 /**
- * The heal, as one shell command inside the namespace: the tables as they are, without the rules
- * that carry `tag` (`--comment TAG -j`, so zk-1's tag never matches zk-10's), restored at once. One
- * command that starts at once and applies atomically: a worker killed right after Ctrl-C (vitest
- * sends SIGKILL 0.5 s after its SIGTERM) still leaves it running to the end on the node. Pure.
+ * The heal, as one command on the node: under the same lock (so an apply already started ends
+ * first) it leaves the marker that stops any later apply, then restores the namespace's tables
+ * without the rules that carry `tag` (`--comment TAG -j`, so zk-1's tag never matches zk-10's), at
+ * once. It starts at once and runs to its end on the node: a worker killed right after Ctrl-C
+ * (vitest sends SIGKILL 0.5 s after its SIGTERM) does not stop it. Pure.
  */
-export function healCommand(tag: string): string[] {
-  return ['sh', '-c', 'iptables-save | grep -v -F -e "--comment $1 -j" | iptables-restore -w 5', 'heal', tag];
+export function healCommand(tag: string, pid: string): string[] {
+  const script = `${LOCKED}; touch "${STATE_DIR}/$1.healed"; nsenter -t "$2" -n -- sh -c 'iptables-save | grep -v -F -e "--comment $1 -j" | iptables-restore -w 5' heal "$1"`;
+  return ['sh', '-c', script, 'heal', tag, pid];
 }
 
 /** A tag iptables accepts as a bare comment word (no quoting needed in iptables-save output). */
@@ -84,16 +101,15 @@ export async function isolatePod(kube: Kube, cluster: string, opts: { namespace:
   const { namespace, pod, peers } = opts;
   const { node, pid } = await podNetns(kube, cluster, namespace, pod);
   const tag = partitionTag(opts.runId, pod);
-  const inNs = (argv: string[]) => ['nsenter', '-t', pid, '-n', '--', ...argv];
   const heal = undoOnce(`heal the partition of ${namespace}/${pod}`, async () => {
-    const r = await run(['docker', 'exec', node, ...inNs(healCommand(tag))], { allowFailure: true });
+    const r = await run(['docker', 'exec', node, ...healCommand(tag, pid)], { allowFailure: true });
     // a pod re-created (or gone) since has a fresh namespace, or none: nothing is left to heal there
     if (r.exitCode !== 0 && !/can't open|No such file|No such process|reassociate/i.test(r.stderr)) {
       throw new OrdinalError(`healing ${tag} on kind node ${node} failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`, `delete pod ${namespace}/${pod} (its network namespace goes with it)`);
     }
   });
   try {
-    for (const argv of partitionRules('-I', peers, tag)) await nodeExec(node, inNs(argv), `partition ${pod} from ${peers.join(', ')}`);
+    await nodeExec(node, applyCommand(tag, pid, peers), `partition ${pod} from ${peers.join(', ')}`);
   } catch (err) {
     await heal();
     throw err;

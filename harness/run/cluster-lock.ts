@@ -26,6 +26,19 @@ export type LockMode = 'shared' | 'exclusive';
 /** Suites whose faults reach every pod on a node: they run alone on their cluster. */
 export const EXCLUSIVE_SUITES: readonly SuiteName[] = ['durability', 'disruption', 'upgrade'];
 
+/**
+ * Suites whose verdicts are timing bounds under load (an election, a quorum gap, acknowledgement
+ * gaps): with suites side by side (`--parallel`, `npm test`) each runs beside any other suite, never
+ * beside another of these. They also take the cluster's timing lock (timingLockKey) exclusively,
+ * after the cluster's own lock; a process under a parent's hold (a control's run) takes none.
+ */
+export const TIMING_SUITES: readonly SuiteName[] = ['zookeeper', 'kafka', 'partition'];
+
+/** The key of a cluster's second lock, the one TIMING_SUITES take (not the cluster's own). */
+export function timingLockKey(server: string): string {
+  return `${server}#timing-bounds`;
+}
+
 /** Set in a lock holder's environment for its children: they run under the holder's lock. */
 export const HELD_ENV = 'ORDINAL_CLUSTER_LOCK_HELD';
 
@@ -112,6 +125,8 @@ export interface LockOptions {
   who: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** what the lock guards, in what waiters print ("the cluster" unless told) */
+  guards?: string;
   /** the lock directory's parent (tests) */
   root?: string;
   env?: NodeJS.ProcessEnv;
@@ -149,7 +164,7 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
   };
   let waited = false;
   const note = (observed: string) => {
-    if (!waited) info('run', `${opts.who} waits for the cluster: ${observed}`);
+    if (!waited) info('run', `${opts.who} waits for ${opts.guards ?? 'the cluster'}: ${observed}`);
     waited = true;
   };
   if (mode === 'exclusive') {
