@@ -2,8 +2,7 @@
 // `ordinal run` with every suite it declares and must pass them all. web-ordinals-start
 // (spec.ordinals.start 5) proves that the suites judge pods web-5… as they judge web-0…; the only
 // check allowed not to pass is one the cluster cannot apply (updates/max-unavailable where the
-// MaxUnavailableStatefulSet feature is off), never a failure. Two suites at a time, as npm test
-// runs the suites project (durability, a node restart, still runs alone).
+// MaxUnavailableStatefulSet feature is off), never a failure.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +23,7 @@ describe('healthy fixture variants', () => {
     const { kubeconfig, runDir } = runContext();
     const fixture = loadFixture(path.join(PROJECT_ROOT, 'fixtures', name));
     const reportDir = path.join(runDir, 'variants', name);
-    const r = await run(['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run', '--fixture', fixture.dir, '--parallel', '2', '--kubeconfig', kubeconfig, '--report-dir', reportDir], { allowFailure: true, timeoutMs: backstopMs() });
+    const r = await run(['node', path.join(PROJECT_ROOT, 'bin/ordinal.js'), 'run', '--fixture', fixture.dir, '--kubeconfig', kubeconfig, '--report-dir', reportDir], { allowFailure: true, timeoutMs: backstopMs() });
     const output = `${r.stderr}\n${r.stdout}`;
     expect(r.exitCode, output).toBe(0);
     const res = JSON.parse(readFileSync(path.join(reportDir, 'results.json'), 'utf8')) as RunResults;
