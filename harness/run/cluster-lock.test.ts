@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TimeoutError } from '../errors.ts';
-import { acquireClusterLock, heldEnv, lockDir, lockModeOf } from './cluster-lock.ts';
+import { acquireClusterLock, acquireSuiteLocks, heldEnv, lockDir, lockModeOf } from './cluster-lock.ts';
 
 const SERVER = 'https://127.0.0.1:6443';
 const fresh = () => mkdtempSync(path.join(tmpdir(), 'ordinal-lock-test-'));
@@ -16,6 +16,19 @@ describe('cluster lock', () => {
     expect(lockModeOf(['identity', 'kafka'])).toBe('shared');
     expect(lockModeOf(['durability'])).toBe('exclusive');
     expect(lockModeOf(['storage', 'disruption'])).toBe('exclusive');
+  });
+
+  it('timing-bound suites run one at a time, each beside any other suite; under a parent\'s hold they take nothing more', async () => {
+    const root = fresh();
+    const zk = await acquireSuiteLocks(SERVER, 'zookeeper', opts(root, 'zk'));
+    expect(await settled(acquireSuiteLocks(SERVER, 'identity', opts(root, 'identity')).then((rel) => rel()))).toBe(true);
+    const kafka = acquireSuiteLocks(SERVER, 'kafka', opts(root, 'kafka'));
+    expect(await settled(kafka)).toBe(false);
+    const held = { root, who: 'partition, in a control', timeoutMs: 5000, env: heldEnv(SERVER, 'shared', root) };
+    expect(await settled(acquireSuiteLocks(SERVER, 'partition', held).then((rel) => rel()))).toBe(true);
+    await zk();
+    await (await kafka)();
+    expect(readdirSync(lockDir(SERVER, root))).toEqual([]);
   });
 
   it('readers share it; a writer waits for them, and readers after it wait for the writer', async () => {

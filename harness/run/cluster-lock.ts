@@ -29,13 +29,12 @@ export const EXCLUSIVE_SUITES: readonly SuiteName[] = ['durability', 'disruption
 /**
  * Suites whose verdicts are timing bounds under load (an election, a quorum gap, acknowledgement
  * gaps): with suites side by side (`--parallel`, `npm test`) each runs beside any other suite, never
- * beside another of these. They also take the cluster's timing lock (timingLockKey) exclusively,
- * after the cluster's own lock; a process under a parent's hold (a control's run) takes none.
+ * beside another of these. acquireSuiteLocks gives them the cluster's timing lock too.
  */
 export const TIMING_SUITES: readonly SuiteName[] = ['zookeeper', 'kafka', 'partition'];
 
 /** The key of a cluster's second lock, the one TIMING_SUITES take (not the cluster's own). */
-export function timingLockKey(server: string): string {
+function timingLockKey(server: string): string {
   return `${server}#timing-bounds`;
 }
 
@@ -225,6 +224,28 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
     throw err;
   });
   return releaser(() => rm(file, { force: true }));
+}
+
+/**
+ * A suite's holds on its cluster, and their one release: the cluster's lock (exclusive for
+ * EXCLUSIVE_SUITES), then, for TIMING_SUITES, the timing lock exclusively. In that order, never the
+ * other: a drain that claimed the cluster waits for a timing-bound suite inside, never that suite
+ * for it. A process under a parent's hold (HELD_ENV: the cluster-DNS, image-registry and diagnose
+ * controls' runs) takes neither.
+ */
+export async function acquireSuiteLocks(server: string, suite: SuiteName, opts: LockOptions): Promise<() => Promise<void>> {
+  const unlockCluster = await acquireClusterLock(server, lockModeOf([suite]), opts);
+  if (!TIMING_SUITES.includes(suite) || (opts.env ?? process.env)[HELD_ENV]) return unlockCluster;
+  try {
+    const unlockTiming = await acquireClusterLock(timingLockKey(server), 'exclusive', { ...opts, guards: 'the timing-bound suites (one at a time)' });
+    return async () => {
+      await unlockTiming();
+      await unlockCluster();
+    };
+  } catch (err) {
+    await unlockCluster();
+    throw err;
+  }
 }
 
 /** The environment for children of a holder of the lock in `mode`: they run under its hold. */

@@ -19,7 +19,7 @@ import { collectDiagnostics } from '../report/collect.ts';
 import { clusterFaults, type ClusterFault, type ClusterSnapshot } from '../diagnose/cluster-faults.ts';
 import { clusterSnapshot } from '../diagnose/cluster-snapshot.ts';
 import { parseImageRegistry, relocate, type ImageRegistry } from '../images/image-registry.ts';
-import { HELD_ENV, TIMING_SUITES, acquireClusterLock, lockModeOf, timingLockKey } from '../run/cluster-lock.ts';
+import { acquireSuiteLocks } from '../run/cluster-lock.ts';
 import { interruptSignal } from '../lifecycle.ts';
 
 /** A cluster snapshot and the faults the rules find in it. */
@@ -54,16 +54,8 @@ export class SuiteSession {
     const fixture = relocateFixture(loadFixture(dir), registry);
     const kube = loadKube(ctx.kubeconfig);
     // suites side by side on one cluster: a node restart or a drain waits for the others, and they for it
-    const who = `suite ${suite} of run ${ctx.runId}`;
-    const unlockCluster = await acquireClusterLock(kube.server, lockModeOf([suite]), { who, timeoutMs: cfg.timeouts.clusterLock, signal: interruptSignal });
-    let unlockTiming = async () => undefined as void;
-    const unlock = async () => {
-      await unlockTiming();
-      await unlockCluster();
-    };
+    const unlock = await acquireSuiteLocks(kube.server, suite, { who: `suite ${suite} of run ${ctx.runId}`, timeoutMs: cfg.timeouts.clusterLock, signal: interruptSignal });
     try {
-      // after the cluster's lock, never before it: a drain that claimed it waits for this suite, not this suite for it
-      if (TIMING_SUITES.includes(suite) && !process.env[HELD_ENV]) unlockTiming = await acquireClusterLock(timingLockKey(kube.server), 'exclusive', { who, guards: 'the timing-bound suites (one at a time)', timeoutMs: cfg.timeouts.clusterLock, signal: interruptSignal });
       const ns = await createNamespace(kube, `ordinal-${suite}`, ownedLabels(ctx.runId, suite));
       return new SuiteSession(suite, ctx, cfg, kube, fixture, ns, registry, unlock);
     } catch (err) {
