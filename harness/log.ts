@@ -13,8 +13,18 @@ function clock(d = new Date()): string {
   return d.toISOString().slice(11, 19);
 }
 
+const sinks = new Set<(line: string) => void>();
+
+/** Also sends every user-channel line to `sink` (a run's e2e.log) until the returned function is called. */
+export function teeInfo(sink: (line: string) => void): () => void {
+  sinks.add(sink);
+  return () => void sinks.delete(sink);
+}
+
 export function info(scope: string, message: string): void {
-  process.stderr.write(`${dim(clock())} | ${scope.padEnd(10)} | ${message}\n`);
+  const line = `${dim(clock())} | ${scope.padEnd(10)} | ${message}`;
+  process.stderr.write(`${line}\n`);
+  for (const s of sinks) s(line);
 }
 
 export function debug(scope: string, message: string): void {

@@ -11,6 +11,7 @@ import { readTopicBack, topicMetadata, waitForAcks, type KafkaTarget } from './k
 import type { IsrSample } from './kafka-isr.ts';
 import { parseProducerLog, verify, type ProducerLog, type Verification } from './kafka-verify.ts';
 import { K6Job, k6Duration, parseMarker } from '../load/k6.ts';
+import { loadSettings, producerEnv } from './load-settings.ts';
 import type { SuiteSession } from '../suite/session.ts';
 
 export interface LoadResult {
@@ -43,7 +44,7 @@ export interface LoadWatchOptions {
   onNode?: string;
   /** a name for the znode written before the faults (ordinal-<label>-<random>) */
   label: string;
-  /** messages/s (default 40) */
+  /** messages/s (default: the run's or fixture's load, harness/apps/load-settings.ts) */
   rate?: number;
   /** a ZooKeeper sample this returns false for is not kept (e.g. taken while the API server restarted) */
   keepSample?: (s: QuorumSample) => boolean;
@@ -54,7 +55,7 @@ export async function startLoadWatch(session: SuiteSession, z: ZkSettings, k: Ka
   const { budgetMs } = opts;
   const started = new Date();
   const probe = await K6Job.start(session, 'idle.js', { DURATION: k6Duration(budgetMs + T.load) }, { deadlineMs: budgetMs + 2 * T.load, onNode: opts.onNode });
-  const producer = await K6Job.start(session, 'kafka-produce.js', { BROKERS: k.brokers, TOPIC: k.topic, ACKS: k.acks, RUN_ID: session.ctx.runId, RATE: String(opts.rate ?? 40), DURATION: k6Duration(budgetMs), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: budgetMs + T.load, onNode: opts.onNode });
+  const producer = await K6Job.start(session, 'kafka-produce.js', { BROKERS: k.brokers, TOPIC: k.topic, ACKS: k.acks, RUN_ID: session.ctx.runId, ...producerEnv(opts.rate ? { ...loadSettings(session), rate: opts.rate } : loadSettings(session)), DURATION: k6Duration(budgetMs), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: budgetMs + T.load, onNode: opts.onNode });
   await waitForAcks(session, producer, started, 50);
   const znodes = new Map<string, string>();
   const zpath = `/ordinal-${opts.label}-${randomBytes(4).toString('hex')}`;

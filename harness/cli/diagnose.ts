@@ -1,5 +1,7 @@
 // `ordinal diagnose`: a read-only diagnosis of live StatefulSets (harness/diagnose/statefulset-rules.ts).
 import { mkdir, writeFile } from 'node:fs/promises';
+import { diagnosePage } from '../report/html/diagnose-page.ts';
+import { writeHtml } from '../report/html/write.ts';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config.ts';
@@ -21,7 +23,7 @@ Exits 0 when no finding is an error.
   --all-namespaces     every namespace
   --kubeconfig F       default: $KUBECONFIG, else ~/.kube/config
   --context C          kubeconfig context (default: the current one)
-  --report-dir D       also write findings.json and junit_01.xml (one testcase per rule)`;
+  --report-dir D       also write findings.json, junit_01.xml (one testcase per rule) and report.html`;
 
 export async function diagnoseCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -57,8 +59,10 @@ export async function diagnoseCommand(argv: string[]): Promise<number> {
   if (values['report-dir']) {
     const dir = path.resolve(values['report-dir']);
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'findings.json'), JSON.stringify({ schema: 'ordinal.diagnose/v1', at: new Date().toISOString(), server: kube.server, results }, null, 2) + '\n');
+    const report = { schema: 'ordinal.diagnose/v1', at: new Date().toISOString(), server: kube.server, results };
+    await writeFile(path.join(dir, 'findings.json'), JSON.stringify(report, null, 2) + '\n');
     await writeFile(path.join(dir, 'junit_01.xml'), diagnoseJunit(results));
+    await writeHtml(dir, diagnosePage(report));
   }
   const errors = results.flatMap((r) => r.findings).filter((f) => f.severity === 'error').length;
   const warnings = results.flatMap((r) => r.findings).length - errors;

@@ -8,6 +8,8 @@ import { PROJECT_ROOT } from '../config.ts';
 import { compareRuns, fixtureMismatch } from '../gate/compare.ts';
 import { readResults } from '../gate/results-file.ts';
 import { gateJunit, gateTable } from '../gate/report.ts';
+import { gatePage } from '../report/html/gate-page.ts';
+import { writeHtml } from '../report/html/write.ts';
 import { parse } from './args.ts';
 
 const USAGE = `ordinal gate BASELINE CANDIDATE [--report-dir DIR]
@@ -18,9 +20,9 @@ upgrade, vendor A and vendor B, yesterday and today. A regression is a verdict t
 measurement of a check that passed in both that got worse by more than its tolerance (leader
 election, DNS follow, rollout, recovery, p99 produce latency, write availability: the table in
 harness/gate/tolerances.ts, relative and absolute slack both). Prints a side-by-side table, writes
-junit_01.xml and gate.json, and exits 1 on a regression, 0 otherwise.
+junit_01.xml, gate.json and report.html, and exits 1 on a regression, 0 otherwise.
 
-  --report-dir DIR   where to write junit_01.xml and gate.json (default: reports/gate-<id>)`;
+  --report-dir DIR   where to write junit_01.xml, gate.json and report.html (default: reports/gate-<id>)`;
 
 export async function gateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { 'report-dir': { type: 'string' } }, 'ordinal gate --help');
@@ -38,6 +40,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
   console.log(gateTable(g));
   await writeFile(path.join(dir, 'gate.json'), JSON.stringify(g, (k, v) => (v instanceof RegExp ? String(v) : v), 2) + '\n');
   await writeFile(path.join(dir, 'junit_01.xml'), gateJunit(g));
+  await writeHtml(dir, gatePage(g));
   console.error(g.passed ? `gate passed: no regression (${dir})` : `gate failed: ${g.regressions.length} regression${g.regressions.length === 1 ? '' : 's'}:\n${g.regressions.map((r) => `  ${r}`).join('\n')}\n(${dir})`);
   return g.passed ? 0 : 1;
 }

@@ -9,6 +9,7 @@ import { runCommand } from './run.ts';
 import { testCommand } from './test.ts';
 import { benchCommand } from './bench.ts';
 import { gateCommand } from './gate.ts';
+import { reportCommand } from './report.ts';
 import { upgradeCommand } from './upgrade.ts';
 import { interruptSignal, ownSignals, untilCleanedUp } from '../lifecycle.ts';
 
@@ -24,6 +25,7 @@ usage: npx ordinal <command> [options]     (each command takes --help)
   plugin sonobuoy                                       print a Sonobuoy plugin definition for the runner image
   diagnose [-n NS] [STATEFULSET] [--all-namespaces]     read-only diagnosis of live StatefulSets
   gate BASELINE CANDIDATE                               compare two runs' results; exit 1 on a regression
+  report DIR                                            write a report folder's report.html again
   upgrade --to VERSION [--suite a,b]                    rehearse an in-place kubeadm upgrade under load: run, upgrade, run, gate
   test [--project unit,integration,suites,controls]     ordinal's own tests (npm test)
   bench [--cold-cluster]                                figures for docs/benchmarks.md
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   test: testCommand,
   bench: benchCommand,
   gate: gateCommand,
+  report: reportCommand,
   upgrade: upgradeCommand,
 };
 

@@ -1,3 +1,4 @@
+import { parseLoadValue } from '../apps/load-settings.ts';
 import { loadConfig } from '../config.ts';
 import { InputError } from '../errors.ts';
 import { availableSuites, runSuites } from '../run/runner.ts';
@@ -6,8 +7,10 @@ import { defaultParallelism, parseParallel } from '../run/parallelism.ts';
 
 const USAGE = `ordinal run [--suite a,b] [--focus REGEX] [--skip REGEX] [--fixture DIR] [--kubeconfig FILE [--context NAME] | --in-cluster]
             [--image-registry R] [--report-dir DIR] [--e2e-log FILE] [--keep] [--parallel N]
+            [--load-rate N] [--load-vus N]
 
-Runs the conformance suites and writes junit_01.xml, results.json and the recorded timelines.
+Runs the conformance suites and writes report.html, junit_01.xml, results.json, e2e.log and the
+recorded timelines.
 Exits 0 only when every applicable check passed.
 
   --suite a,b        suites to run (default: all; with --fixture, the ones it declares)
@@ -25,7 +28,11 @@ Exits 0 only when every applicable check passed.
                      with \`ordinal images push --registry R\` (also ORDINAL_IMAGE_REGISTRY)
   --report-dir DIR   where to write reports (default: reports/<run-id>)
   --e2e-log FILE     also write the conformance image's e2e.log (Ginkgo-style header, one line
-                     per check) for Hydrophone and Sonobuoy
+                     per check) for Hydrophone and Sonobuoy (the report folder always has one)
+  --load-rate N      the k6 producer's messages per second in the kafka, disruption, partition
+                     and upgrade suites (default: the fixture's app.kafka.load.rate, else 40)
+  --load-vus N       its pre-allocated virtual users (default: app.kafka.load.vus, else 4; k6
+                     adds up to 4× as many when they cannot keep the rate)
   --keep             keep the namespaces after the run, for inspection
   --parallel N       run N suites at once, each in its own namespace (default ${defaultParallelism()} here: one
                      per two cores, at most 3; 1 runs them one after the other); a suite
@@ -49,6 +56,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     name: { type: 'string' },
     'image-source': { type: 'string' },
     'image-registry': { type: 'string' },
+    'load-rate': { type: 'string' },
+    'load-vus': { type: 'string' },
   }, 'ordinal run --help');
   if (values.help) {
     console.log(USAGE);
@@ -58,6 +67,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   requireRegExp('focus', values.focus);
   requireRegExp('skip', values.skip);
   const parallel = parseParallel(values.parallel) ?? defaultParallelism();
+  const load = { rate: parseLoadValue('rate', values['load-rate'], '--load-rate'), vus: parseLoadValue('vus', values['load-vus'], '--load-vus') };
   if (values['in-cluster'] && values.kubeconfig) throw new InputError('--in-cluster and --kubeconfig both name the cluster', 'pass one of them');
   if (values.context && !values.kubeconfig) throw new InputError('--context needs --kubeconfig', 'pass the kubeconfig file that holds the context, e.g. --kubeconfig ~/.kube/config --context NAME');
   const cfg = loadConfig({
@@ -77,6 +87,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     reportDir: values['report-dir'],
     keep: values.keep || process.env.ORDINAL_KEEP === '1',
     parallel,
+    load,
   });
   console.log(out.runDir);
   return out.passed ? 0 : 1;

@@ -7,7 +7,7 @@ import type { RunResults } from '../report/results.ts';
 
 const FIX = 'pass the results.json of an `ordinal run` (or the report folder holding it, e.g. reports/<run-id>)';
 
-export function readResults(arg: string, role: 'baseline' | 'candidate'): { results: RunResults; file: string } {
+export function readResults(arg: string, role: string): { results: RunResults; file: string } {
   let file = path.resolve(arg);
   let st;
   try {

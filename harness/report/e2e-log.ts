@@ -1,7 +1,8 @@
 // e2e.log, as the Kubernetes conformance image writes it for Hydrophone and Sonobuoy: a Ginkgo-style
 // header that says how many specs will run ("Will run N of N specs"), one line per finished check
 // that starts with "•" (Hydrophone counts those for its progress), and Ginkgo's closing lines.
-// The check lines are ordinal's own, without colour. Hydrophone reads the file while it grows.
+// The check lines are ordinal's own, without colour, and the run's progress lines are between them
+// (they do not start with "•"). Hydrophone reads the file while it grows.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { formatMs } from '../errors.ts';
 import type { RunResults } from './results.ts';
@@ -9,8 +10,9 @@ import type { RunResults } from './results.ts';
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-export function e2eHeader(total: number, what: string): string {
-  return `Running Suite: ordinal conformance - ${what}\n${'='.repeat(60)}\nWill run ${total} of ${total} specs\n`;
+/** Without a count (a run without --e2e-log does not count its checks first) the "Will run" line is left out. */
+export function e2eHeader(total: number | undefined, what: string): string {
+  return `Running Suite: ordinal conformance - ${what}\n${'='.repeat(60)}\n${total === undefined ? '' : `Will run ${total} of ${total} specs\n`}`;
 }
 
 /** One finished check: "• " and ordinal's check line (a failure's diagnosis on the lines after it). */
@@ -26,20 +28,36 @@ export function e2eFooter(r: Pick<RunResults, 'summary' | 'wallMs' | 'interrupte
   );
 }
 
+/** Every run writes e2e.log in its report folder; `--e2e-log FILE` (the conformance image's) is a second copy. */
 export class E2eLog {
-  constructor(readonly file: string) {
-    writeFileSync(file, '');
+  readonly files: string[];
+  private opened = false;
+
+  constructor(...files: string[]) {
+    this.files = [...new Set(files)];
   }
 
-  start(total: number, what: string): void {
-    appendFileSync(this.file, e2eHeader(total, what));
+  /** The files are created (emptied) with the first line: a run refused for bad input leaves none. */
+  private append(text: string): void {
+    if (!this.opened) for (const f of this.files) writeFileSync(f, '');
+    this.opened = true;
+    for (const f of this.files) appendFileSync(f, text);
+  }
+
+  start(total: number | undefined, what: string): void {
+    this.append(e2eHeader(total, what));
+  }
+
+  /** A progress line of the run (not a check: it does not start with "•"). */
+  progress(line: string): void {
+    this.append(`${line.replace(ANSI, '')}\n`);
   }
 
   check(line: string): void {
-    appendFileSync(this.file, e2eCheckLine(line));
+    this.append(e2eCheckLine(line));
   }
 
   end(r: RunResults, passed: boolean): void {
-    appendFileSync(this.file, e2eFooter(r, passed));
+    this.append(e2eFooter(r, passed));
   }
 }

@@ -7,6 +7,7 @@ import { formatMs } from '../errors.ts';
 import { interruption } from '../lifecycle.ts';
 import { dim, green, red, yellow } from '../log.ts';
 import { junitXml } from './junit.ts';
+import { writeRunReport } from './html/write.ts';
 import type { E2eLog } from './e2e-log.ts';
 import type {} from '../suite/run-context.ts';
 import { checkResult, clusterFaultsOf, runPassed, summarize, timeAccounting, type CheckResult, type RunResults } from './results.ts';
@@ -116,6 +117,8 @@ export class OrdinalReporter implements Reporter {
     await mkdir(this.opts.runDir, { recursive: true });
     await writeFile(path.join(this.opts.runDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     await writeFile(path.join(this.opts.runDir, 'junit_01.xml'), junitXml(results));
+    // the page people open; it never fails the run it reports on
+    const html = await writeRunReport(this.opts.runDir).then(() => undefined, (e: Error) => `report.html not written: ${e.message.split('\n')[0]}`);
     this.opts.onResults?.(results);
     this.opts.e2eLog?.end(results, runPassed(results));
     if (this.opts.print !== false) {
@@ -125,13 +128,14 @@ export class OrdinalReporter implements Reporter {
         `\n${verdict}  ${s.total} checks: ${s.passed} passed, ${s.failed} failed, ${s.notApplicable} not applicable, ${s.blocked} blocked${errors.length ? `, ${errors.length} errors` : ''}\n` +
           `      suites took ${formatMs(results.wallMs)}, of which ${formatMs(results.clusterWaitMs)} waiting on the cluster; ordinal's own overhead ${formatMs(results.overheadMs)} (${results.overheadPercent}%)\n` +
           longestLine(results) +
-          `      reports: ${this.opts.runDir}/{junit_01.xml,results.json,timelines/}\n`,
+          `      reports: ${this.opts.runDir}/{report.html,junit_01.xml,results.json,e2e.log,timelines/}\n`,
       );
       if (results.clusterFaults.length) {
         const lead = s.failed ? 'some checks were blocked by a fault of the cluster, not of the StatefulSet' : 'the cluster is at fault, not the StatefulSet';
         process.stderr.write(`${red(lead)}: ${results.clusterFaults.join('; ')} (see the blocked checks)\n`);
       }
       for (const e of errors) process.stderr.write(`${red('error')}: ${e.split('\n')[0]}\n`);
+      if (html) process.stderr.write(`${yellow('warning')}: ${html}\n`);
     }
   }
 }

@@ -17,7 +17,7 @@ import { apiMessage, checkReachable, isNotFound, loadKube, type Kube } from '../
 import { cleanupClusterObjects } from '../kube/apply.ts';
 import { MANAGED_BY_KEY, MANAGED_BY_VALUE, RUN_ID_KEY } from '../kube/labels.ts';
 import { interruptSignal, onInterrupt } from '../lifecycle.ts';
-import { debug, info, step, yellow } from '../log.ts';
+import { debug, info, step, teeInfo, yellow } from '../log.ts';
 import { OrdinalReporter } from '../report/reporter.ts';
 import { ensureWritableDir } from '../report/report-dir.ts';
 import type { RunContext } from '../suite/run-context.ts';
@@ -55,6 +55,8 @@ export interface RunOptions {
   inCluster?: boolean;
   /** also write the conformance image's e2e.log here (Hydrophone, Sonobuoy) */
   e2eLog?: string;
+  /** the producer's load, over the fixture's app.kafka.load (harness/apps/load-settings.ts) */
+  load?: { rate?: number; vus?: number };
   fixture?: string;
   kubeconfig?: string;
   context?: string;
@@ -218,58 +220,64 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
 
   const registry = cfg.imageRegistry ? parseImageRegistry(cfg.imageRegistry) : undefined;
   const fixtures = (fixture ? [fixture] : builtinFixtures(suites)).map((f) => relocateFixture(f, registry));
-  const e2eLog = opts.e2eLog ? new E2eLog(opts.e2eLog) : undefined;
-  const kubeconfigFile = opts.inCluster ? await writeInClusterKubeconfig(runDir) : opts.kubeconfig;
-  // the nodes pull what is in the registry; the rest is loaded into kind nodes, as without a registry
-  if (registry) await requireInRegistry(cfg, registry, fixtures.flatMap(fixtureImages), { inCluster: opts.inCluster });
-  const prep = await prepareCluster(cfg, { kubeconfig: kubeconfigFile, context: opts.context, images: loadable(fixtures, registry) });
-  const { kubeconfig, kindCluster, version, kube } = prep;
-  const clusterPrepMs = prep.ms;
-
-  let results: RunResults | undefined;
-  const { createVitest } = await import('vitest/node');
-  // vitest's config reads it when createVitest loads it (vitest.config.ts)
-  process.env[PARALLEL_ENV] = String(Math.min(opts.parallel ?? 1, suites.length));
-  const reporter = new OrdinalReporter({ runId, runDir, cluster: { kubeconfig, server: kube.server, version, kind: kindCluster }, clusterPrepMs, onResults: (r) => (results = r), print: !opts.quiet, e2eLog });
-  const vitest = await createVitest('test', {
-    root: PROJECT_ROOT,
-    config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
-    // loads the config without bundling it to a file beside it (the runner image's /opt/ordinal is read-only to its user)
-    configLoader: 'runner',
-    project: 'suites',
-    watch: false,
-    reporters: [reporter],
-  });
-  // the suites read this with inject('ordinal') (harness/suite/run-context.ts)
-  const context: RunContext = { kubeconfig, runId, runDir, kindCluster, fixtureDir: fixture?.dir, keep: Boolean(opts.keep), focus: opts.focus, skip: opts.skip, imageRegistry: cfg.imageRegistry };
-  const files = suites.map((s) => `suites/${s}/${s}.test.ts`);
-  // e2e.log opens with how many checks will run (Hydrophone's progress needs it): count them first
-  if (e2eLog) e2eLog.start(await countChecks(context, files), `${suites.join(', ')} on ${fixture ? `fixture ${fixture.name}` : 'the built-in fixtures'}`);
-  vitest.provide('ordinal', context);
-  let finished: Promise<void> = Promise.resolve();
-  const undo = onInterrupt(`delete namespaces of run ${runId}`, async () => {
-    // stops the suites' worker also when only ordinal got the signal (SIGTERM from a CI runner)
-    void vitest.cancelCurrentRun('keyboard-input').catch(() => undefined);
-    // namespaces only asked to go (no wait under an interrupt) are listed too: debug, not a warning
-    if (!opts.keep) debug('cleanup', `left: ${(await cleanupRun(kube, runId, runDir, 0)).join(', ') || 'nothing'}`);
-    // let the reporter write what ran (marked interrupted), within one API round trip's bound
-    await withDeadline(finished, cfg.timeouts.api, 'the suites did not stop', true).catch(() => undefined);
-  });
-  info('run', `run ${runId}: ${suites.join(', ')}${suites.length > 1 && (opts.parallel ?? 1) > 1 ? ` (${Math.min(opts.parallel!, suites.length)} at a time)` : ''} on ${fixture ? `fixture ${fixture.name}` : 'the built-in fixtures'}; reports in ${runDir}`);
+  const e2eLog = new E2eLog(path.join(runDir, 'e2e.log'), ...(opts.e2eLog ? [path.resolve(opts.e2eLog)] : []));
+  const untee = teeInfo((line) => e2eLog.progress(line));
   try {
-    const started = vitest.start(files);
-    finished = started.then(() => undefined, () => undefined);
-    await started;
-  } catch (err) {
-    if (!interruptSignal.aborted) throw new OrdinalError(`the suites could not run: ${(err as Error).message}`);
-  } finally {
-    await vitest.close().catch(() => undefined);
-    undo();
-    if (!opts.keep) {
-      const left = await cleanupRun(kube, runId, runDir, cfg.timeouts.cleanup).catch((e: Error) => [`cleanup failed: ${e.message}`]);
-      if (left.length) info('run', yellow(`left behind: ${left.join(', ')}`));
+    const kubeconfigFile = opts.inCluster ? await writeInClusterKubeconfig(runDir) : opts.kubeconfig;
+    // the nodes pull what is in the registry; the rest is loaded into kind nodes, as without a registry
+    if (registry) await requireInRegistry(cfg, registry, fixtures.flatMap(fixtureImages), { inCluster: opts.inCluster });
+    const prep = await prepareCluster(cfg, { kubeconfig: kubeconfigFile, context: opts.context, images: loadable(fixtures, registry) });
+    const { kubeconfig, kindCluster, version, kube } = prep;
+    const clusterPrepMs = prep.ms;
+
+    let results: RunResults | undefined;
+    const { createVitest } = await import('vitest/node');
+    // vitest's config reads it when createVitest loads it (vitest.config.ts)
+    process.env[PARALLEL_ENV] = String(Math.min(opts.parallel ?? 1, suites.length));
+    const reporter = new OrdinalReporter({ runId, runDir, cluster: { kubeconfig, server: kube.server, version, kind: kindCluster }, clusterPrepMs, onResults: (r) => (results = r), print: !opts.quiet, e2eLog });
+    const vitest = await createVitest('test', {
+      root: PROJECT_ROOT,
+      config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
+      // loads the config without bundling it to a file beside it (the runner image's /opt/ordinal is read-only to its user)
+      configLoader: 'runner',
+      project: 'suites',
+      watch: false,
+      reporters: [reporter],
+    });
+    // the suites read this with inject('ordinal') (harness/suite/run-context.ts)
+    const context: RunContext = { kubeconfig, runId, runDir, kindCluster, fixtureDir: fixture?.dir, keep: Boolean(opts.keep), focus: opts.focus, skip: opts.skip, imageRegistry: cfg.imageRegistry, ...(opts.load?.rate || opts.load?.vus ? { load: opts.load } : {}) };
+    const files = suites.map((s) => `suites/${s}/${s}.test.ts`);
+    // e2e.log opens with how many checks will run (Hydrophone's progress needs it): count them first
+    // (only for the conformance image's copy: counting loads every suite file once more)
+    e2eLog.start(opts.e2eLog ? await countChecks(context, files) : undefined, `${suites.join(', ')} on ${fixture ? `fixture ${fixture.name}` : 'the built-in fixtures'}`);
+    vitest.provide('ordinal', context);
+    let finished: Promise<void> = Promise.resolve();
+    const undo = onInterrupt(`delete namespaces of run ${runId}`, async () => {
+      // stops the suites' worker also when only ordinal got the signal (SIGTERM from a CI runner)
+      void vitest.cancelCurrentRun('keyboard-input').catch(() => undefined);
+      // namespaces only asked to go (no wait under an interrupt) are listed too: debug, not a warning
+      if (!opts.keep) debug('cleanup', `left: ${(await cleanupRun(kube, runId, runDir, 0)).join(', ') || 'nothing'}`);
+      // let the reporter write what ran (marked interrupted), within one API round trip's bound
+      await withDeadline(finished, cfg.timeouts.api, 'the suites did not stop', true).catch(() => undefined);
+    });
+    info('run', `run ${runId}: ${suites.join(', ')}${suites.length > 1 && (opts.parallel ?? 1) > 1 ? ` (${Math.min(opts.parallel!, suites.length)} at a time)` : ''} on ${fixture ? `fixture ${fixture.name}` : 'the built-in fixtures'}; reports in ${runDir}`);
+    try {
+      const started = vitest.start(files);
+      finished = started.then(() => undefined, () => undefined);
+      await started;
+    } catch (err) {
+      if (!interruptSignal.aborted) throw new OrdinalError(`the suites could not run: ${(err as Error).message}`);
+    } finally {
+      await vitest.close().catch(() => undefined);
+      undo();
+      if (!opts.keep) {
+        const left = await cleanupRun(kube, runId, runDir, cfg.timeouts.cleanup).catch((e: Error) => [`cleanup failed: ${e.message}`]);
+        if (left.length) info('run', yellow(`left behind: ${left.join(', ')}`));
+      }
     }
+    if (!results) throw new OrdinalError('the suites produced no results', 'see the errors above; re-run with ORDINAL_DEBUG=1');
+    return { results, runDir, passed: runPassed(results) };
+  } finally {
+    untee();
   }
-  if (!results) throw new OrdinalError('the suites produced no results', 'see the errors above; re-run with ORDINAL_DEBUG=1');
-  return { results, runDir, passed: runPassed(results) };
 }

@@ -20,6 +20,8 @@ export interface RunContext {
   skip?: string;
   /** `--image-registry` as given: the nodes pull every `ordinal.local/` image from there */
   imageRegistry?: string;
+  /** the producer's load (`--load-rate`, `--load-vus`), over the fixture's app.kafka.load */
+  load?: { rate?: number; vus?: number };
 }
 
 /** A suite's totals, reported once per test module. */

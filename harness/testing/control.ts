@@ -16,6 +16,8 @@ import { runContext } from '../suite/run-context.ts';
 export interface ControlRun {
   results: RunResults;
   output: string;
+  /** its report folder */
+  dir: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function runControl(name: string, c: Control, fixtureDir?: string, 
   // a control made only of not-applicable verdicts (and passes) is a run that succeeds
   expect(r.exitCode, output).toBe(c.fails.length || c.blocked?.length ? 1 : 0);
   const results = JSON.parse(readFileSync(path.join(reportDir, 'results.json'), 'utf8')) as RunResults;
-  return { results, output };
+  return { results, output, dir: reportDir };
 }
 
 export function assertControl(c: Control, { results: res, output }: ControlRun): void {

@@ -13,6 +13,7 @@ import { defineSuite, type CheckContext } from '../../harness/suite/check.ts';
 import { memberNames, waitForQuorum, zkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { describeLoss, failureReasons, parseProducerLog, verify } from '../../harness/apps/kafka-verify.ts';
 import { K6Job, k6Duration, parseMarker } from '../../harness/load/k6.ts';
+import { loadSettings, producerEnv } from '../../harness/apps/load-settings.ts';
 import { createTopic, kafkaTarget, readTopicBack, topicMetadata, waitForAcks, waitForIsr, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
 import { judgeBrokerIds, judgeListeners, stableName, type BrokerPod, type ListedBroker, type Naming } from '../../harness/apps/kafka-identity.ts';
 import { clusterDomainFrom } from '../../harness/kube/dns.ts';
@@ -198,7 +199,7 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
   const backstop = T.load + 2 * (T.quorum + T.podReady + T.faultRecovery) + T.rollout + T.faultRecovery;
   const started = new Date();
   // the producer's setup() waits (WAIT_S) until the topic is writable before any load is offered
-  const job = await K6Job.start(session, 'kafka-produce.js', { BROKERS: brokers, TOPIC: topic, ACKS: producerAcks, RUN_ID: session.ctx.runId, RATE: '40', DURATION: k6Duration(backstop), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: backstop + T.load });
+  const job = await K6Job.start(session, 'kafka-produce.js', { BROKERS: brokers, TOPIC: topic, ACKS: producerAcks, RUN_ID: session.ctx.runId, ...producerEnv(loadSettings(session)), DURATION: k6Duration(backstop), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: backstop + T.load });
   await waitForAcks(session, job, started, 50);
   const phases: Phase[] = [];
   const phase = async (name: string, graceful: boolean, bounds: Phase['bounds'], fn: () => Promise<void>) => {

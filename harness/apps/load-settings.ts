@@ -1,0 +1,42 @@
+// How hard the k6 producer pushes: messages per second and virtual users. From the run
+// (`ordinal run --load-rate N --load-vus N`, in the suites' run context), else the fixture
+// (app.kafka.load: { rate, vus } in fixture.yaml), else 40/s on 4 VUs (the rate the timing bounds
+// were measured at). k6's constant-arrival-rate executor starts more VUs, up to maxVus, when the
+// pre-allocated ones cannot keep the rate (each send waits for its acknowledgement).
+import { InputError } from '../errors.ts';
+import type { SuiteSession } from '../suite/session.ts';
+
+export interface LoadSettings {
+  rate: number;
+  vus: number;
+  maxVus: number;
+}
+
+export const DEFAULT_LOAD = { rate: 40, vus: 4 } as const;
+export const LOAD_LIMITS = { rate: 100_000, vus: 2_000 } as const;
+
+/** A positive whole number within its limit, or undefined when not given; one line of cause and fix otherwise. */
+export function parseLoadValue(what: 'rate' | 'vus', value: unknown, where: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : /^\d+$/.test(String(value).trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > LOAD_LIMITS[what]) {
+    throw new InputError(`${where} ${JSON.stringify(value)} is not a whole number from 1 to ${LOAD_LIMITS[what]}`, what === 'rate' ? `give the producer's messages per second, e.g. ${where} 2000` : `give the number of k6 virtual users, e.g. ${where} 32`);
+  }
+  return n;
+}
+
+export function resolveLoad(run: { rate?: number; vus?: number } | undefined, fixture: unknown): LoadSettings {
+  const f = (fixture ?? {}) as { rate?: unknown; vus?: unknown };
+  const rate = run?.rate ?? parseLoadValue('rate', f.rate, 'app.kafka.load.rate') ?? DEFAULT_LOAD.rate;
+  const vus = run?.vus ?? parseLoadValue('vus', f.vus, 'app.kafka.load.vus') ?? DEFAULT_LOAD.vus;
+  return { rate, vus, maxVus: Math.max(16, vus * 4) };
+}
+
+export function loadSettings(session: SuiteSession): LoadSettings {
+  return resolveLoad(session.ctx.load, (session.fixture.app.kafka as { load?: unknown } | undefined)?.load);
+}
+
+/** kafka-produce.js's environment for it */
+export function producerEnv(l: LoadSettings): Record<string, string> {
+  return { RATE: String(l.rate), VUS: String(l.vus), MAX_VUS: String(l.maxVus) };
+}
