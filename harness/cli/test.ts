@@ -15,14 +15,18 @@ import { PARALLEL_ENV } from '../run/parallelism.ts';
 /** suite files at once in the suites project of `ordinal test` (ORDINAL_PARALLEL overrides) */
 const TEST_SUITES_PARALLEL = 2;
 
-const PROJECTS = ['unit', 'integration', 'suites', 'controls'];
-const USAGE = `ordinal test [--project unit,integration,suites,controls]
+/** what `ordinal test` runs unless told */
+const DEFAULT_PROJECTS = ['unit', 'integration', 'suites', 'controls'];
+const PROJECTS = [...DEFAULT_PROJECTS, 'rehearsal'];
+const USAGE = `ordinal test [--project unit,integration,suites,controls,rehearsal]
 
-Runs ordinal's tests (all projects by default) and prints "N passed, N failed" last.
+Runs ordinal's tests (${DEFAULT_PROJECTS.join(', ')} by default) and prints "N passed, N failed" last.
   unit         pure logic (verdicts, parsers, report writers, config, CLI input errors)
   integration  testcontainers tests against locally built ZooKeeper/Kafka images
   suites       every conformance suite on the built-in fixtures, on the kind cluster
-  controls     every negative control: the intended check fails, and only it`;
+  controls     every negative control: the intended check fails, and only it
+  rehearsal    only when named: the upgrade rehearsal in its shortest form (the second release
+               built, \`ordinal upgrade --suite identity\` on the test cluster, which it leaves upgraded)`;
 
 export async function testCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { project: { type: 'string' } }, 'ordinal test --help');
@@ -43,7 +47,7 @@ export async function testCommand(argv: string[]): Promise<number> {
   const vitest = await createVitest('test', {
     root: PROJECT_ROOT,
     config: path.join(PROJECT_ROOT, 'vitest.config.ts'),
-    project: projects.length ? projects : PROJECTS,
+    project: projects.length ? projects : DEFAULT_PROJECTS,
     watch: false,
     reporters: ['default', ['junit', { outputFile: path.join(dir, 'junit.xml') }], ['json', { outputFile: path.join(dir, 'vitest.json') }]],
   });
