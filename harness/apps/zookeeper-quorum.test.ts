@@ -51,4 +51,20 @@ describe('samples the API server could not serve', () => {
     const partly: QuorumSample = { at: T0 + 3000, members: [m('zk-0', 'leader'), { pod: 'zk-1', error: 'x' }, m('zk-2', 'follower')] };
     expect(splitObserved([partly], outages).observed).toHaveLength(1);
   });
+
+  it('at an outage\'s edge, a sample against the quorum only by unreachable members is unobserved; one with a member not serving is kept', async () => {
+    const { apiOutages, quorumThroughout, splitObserved } = await import('./zookeeper-quorum.ts');
+    // as recorded in a rehearsal: the sample 1.1 s before the first failed probe reached one follower only
+    const probes = [true, false, false, false, true].map((ok, i) => ({ at: T0 + 1100 + i * 10_000, ok }));
+    const outages = apiOutages(probes);
+    const ok = samples('FLF')[0]!;
+    const edge: QuorumSample = { at: T0, members: [{ pod: 'zk-0', error: 'Unexpected server response: 500' }, m('zk-1', 'follower'), { pod: 'zk-2', error: 'Unexpected server response: 500' }] };
+    const xs = [{ ...ok, at: T0 - 1000 }, edge, down(T0 + 12_000), down(T0 + 25_000), { ...ok, at: T0 + 41_500 }];
+    const { observed, unobserved } = splitObserved(xs, outages);
+    expect(unobserved.map((x) => x.at - T0)).toEqual([0, 12_000, 25_000]);
+    expect(quorumThroughout(observed, { size: 3, maxNoQuorumMs: 10_000 }).ok).toBe(true);
+    // a member that answers "not serving" is ZooKeeper's own word: kept, and the stretch counts
+    const looking: QuorumSample = { ...edge, members: [edge.members[0]!, m('zk-1', 'none'), edge.members[2]!] };
+    expect(splitObserved([looking], outages).observed).toHaveLength(1);
+  });
 });
