@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../harness/config.ts';
 import { loadFixture } from '../harness/fixture/fixture.ts';
-import { parseJsonl } from '../harness/report/html/read-run.ts';
+import { parseJsonl, suiteFiles } from '../harness/report/html/read-run.ts';
 import { seeRunReport } from '../harness/testing/browser.ts';
 import { assertControl, runControl, type ControlRun } from '../harness/testing/control.ts';
 
@@ -31,7 +31,7 @@ async function assertReportReadable({ dir, results, output }: ControlRun): Promi
   expect(seen.checks, context).toEqual(results.checks.map((c) => c.id));
   expect(seen.summary, context).toContain(`${results.summary.total} checks: ${results.summary.passed} passed, ${results.summary.failed} failed`);
   for (const suite of new Set(results.checks.map((c) => c.suite))) {
-    const files = readdirSync(path.join(dir, 'timelines')).filter((f) => f === `${suite}.jsonl` || new RegExp(`^${suite}-\\d+\\.jsonl$`).test(f));
+    const files = suiteFiles(readdirSync(path.join(dir, 'timelines')), suite, '.jsonl');
     const pods = [...new Set(files.flatMap((f) => parseJsonl(readFileSync(path.join(dir, 'timelines', f), 'utf8'))).flatMap((e) => (e.kind === 'pod' && e.ordinal >= 0 ? [e.pod] : [])))].sort();
     expect(pods.length, `${suite}: recorded pods\n${context}`).toBeGreaterThan(0);
     expect([...(seen.timelines[suite]?.rows ?? [])].sort(), `${suite}: one timeline row per ordinal\n${context}`).toEqual(pods);

@@ -44,8 +44,6 @@ export interface LoadWatchOptions {
   onNode?: string;
   /** a name for the znode written before the faults (ordinal-<label>-<random>) */
   label: string;
-  /** messages/s (default: the run's or fixture's load, harness/apps/load-settings.ts) */
-  rate?: number;
   /** a ZooKeeper sample this returns false for is not kept (e.g. taken while the API server restarted) */
   keepSample?: (s: QuorumSample) => boolean;
 }
@@ -55,7 +53,7 @@ export async function startLoadWatch(session: SuiteSession, z: ZkSettings, k: Ka
   const { budgetMs } = opts;
   const started = new Date();
   const probe = await K6Job.start(session, 'idle.js', { DURATION: k6Duration(budgetMs + T.load) }, { deadlineMs: budgetMs + 2 * T.load, onNode: opts.onNode });
-  const producer = await K6Job.start(session, 'kafka-produce.js', { BROKERS: k.brokers, TOPIC: k.topic, ACKS: k.acks, RUN_ID: session.ctx.runId, ...producerEnv(opts.rate ? { ...loadSettings(session), rate: opts.rate } : loadSettings(session)), DURATION: k6Duration(budgetMs), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: budgetMs + T.load, onNode: opts.onNode });
+  const producer = await K6Job.start(session, 'kafka-produce.js', { BROKERS: k.brokers, TOPIC: k.topic, ACKS: k.acks, RUN_ID: session.ctx.runId, ...producerEnv(loadSettings(session)), DURATION: k6Duration(budgetMs), WAIT_S: String(Math.ceil(T.quorum / 1000)) }, { deadlineMs: budgetMs + T.load, onNode: opts.onNode });
   await waitForAcks(session, producer, started, 50);
   const znodes = new Map<string, string>();
   const zpath = `/ordinal-${opts.label}-${randomBytes(4).toString('hex')}`;

@@ -10,7 +10,7 @@ import { junitXml } from './junit.ts';
 import { writeRunReport } from './html/write.ts';
 import type { E2eLog } from './e2e-log.ts';
 import type {} from '../suite/run-context.ts';
-import { checkResult, clusterFaultsOf, runPassed, summarize, timeAccounting, type CheckResult, type RunResults } from './results.ts';
+import { checkResult, clusterFaultsOf, formatMeasurement, runPassed, summarize, timeAccounting, type CheckResult, type RunResults } from './results.ts';
 
 export interface ReporterOptions {
   runId: string;
@@ -33,7 +33,7 @@ function clock(): string {
 
 export function formatCheckLine(c: CheckResult): string {
   const t = dim(formatMs(c.durationMs).padStart(6));
-  const key = Object.entries(c.measurements).filter(([k]) => !k.includes('.')).slice(0, 3).map(([k, m]) => `${k}=${m.unit === 'ms' ? formatMs(m.value) : `${m.value}${m.unit === 'count' ? '' : m.unit}`}`).join(' ');
+  const key = Object.entries(c.measurements).filter(([k]) => !k.includes('.')).slice(0, 3).map(([k, m]) => formatMeasurement(k, m)).join(' ');
   switch (c.verdict) {
     case 'passed':
       return `${green('✓ pass   ')} ${c.id.padEnd(38)} ${t}  ${dim(key)}`;

@@ -1,5 +1,6 @@
 // The run's results: one record per check, a summary, and the time accounting. Pure, so the
 // writers can be unit-tested.
+import { formatMs } from '../errors.ts';
 import type { CheckMeta, CheckVerdict } from '../suite/check.ts';
 
 /** A check as reported: its metadata (harness/suite/check.ts) plus its title and duration. */
@@ -36,6 +37,11 @@ export interface RunResults {
   extras: Record<string, unknown>;
   /** each suite's own wall time, setup and cleanup included (with --parallel, the run's wall time is less than their sum) */
   suiteWallMs?: Record<string, number>;
+}
+
+/** One measurement as the check lines and report.html print it: name=value (ms as a duration, counts bare). */
+export function formatMeasurement(name: string, m: { value: number; unit: string }): string {
+  return `${name}=${m.unit === 'ms' ? formatMs(m.value) : `${m.value}${m.unit === 'count' ? '' : m.unit}`}`;
 }
 
 /** A check's record from its metadata and vitest's outcome. */

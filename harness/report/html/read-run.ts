@@ -28,6 +28,12 @@ export interface RunReport {
 
 const list = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
+/** Of a folder's file names, suite's own: <suite><ext> and <suite>-N<ext> (a suite with several recorders). */
+export function suiteFiles(names: readonly string[], suite: string, ext: string): string[] {
+  const numbered = new RegExp(`^${suite}-\\d+${ext.replace('.', '\\.')}$`);
+  return names.filter((f) => f === `${suite}${ext}` || numbered.test(f));
+}
+
 export function parseJsonl(text: string): Entry[] {
   return text.split('\n').filter((l) => l.trim()).flatMap((l) => {
     try {
@@ -52,9 +58,8 @@ export function readRun(dir: string): RunReport {
   const suites = [...new Set(results.checks.map((c) => c.suite))];
   const timelineFiles = list(path.join(root, 'timelines')).filter((f) => f.endsWith('.jsonl'));
   const k6Files = list(path.join(root, 'k6')).filter((f) => f.endsWith('.log'));
-  const ofSuite = (s: string, f: string, ext: string) => f === `${s}${ext}` || new RegExp(`^${s}-\\d+${ext.replace('.', '\\.')}$`).test(f);
   const reports = suites.map((suite): SuiteReport => {
-    const files = timelineFiles.filter((f) => ofSuite(suite, f, '.jsonl'));
+    const files = suiteFiles(timelineFiles, suite, '.jsonl');
     const timeline = mergeTimelines(files.map((f) => timelineModel(parseJsonl(readFileSync(path.join(root, 'timelines', f), 'utf8')))));
     const loads = k6Files
       .filter((f) => f.startsWith(`${suite}-k6-`))

@@ -4,7 +4,7 @@
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import { formatMs } from '../../errors.ts';
-import { runPassed, type CheckResult } from '../results.ts';
+import { formatMeasurement, runPassed, type CheckResult } from '../results.ts';
 import { LoadSvg } from './load-svg.ts';
 import { page, Verdict } from './page.ts';
 import type { RunReport, SuiteReport } from './read-run.ts';
@@ -15,7 +15,7 @@ function measurementText(c: CheckResult, all = false): string {
   return Object.entries(c.measurements)
     .filter(([k]) => all || !k.includes('.'))
     .slice(0, all ? 50 : 4)
-    .map(([k, m]) => `${k}=${m.unit === 'ms' ? formatMs(m.value) : `${m.value}${m.unit === 'count' ? '' : m.unit}`}`)
+    .map(([k, m]) => formatMeasurement(k, m))
     .join(' ');
 }
 

@@ -4,6 +4,7 @@
 import { scaleUtc, type ScaleTime } from 'd3-scale';
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
+import { clockOf } from '../../timeline/model.ts';
 import type { Marker } from './pod-timeline.ts';
 
 export const WIDTH = 1100;
@@ -15,15 +16,8 @@ export function timeScale(start: number, end: number): ScaleTime<number, number>
   return scaleUtc().domain([new Date(start), new Date(Math.max(end, start + 1000))]).range([GUTTER, WIDTH - RIGHT]);
 }
 
-/** hh:mm:ss.d (UTC), as the text timelines write it */
-export function clock(ms: number): string {
-  const d = new Date(ms);
-  return `${d.toISOString().slice(11, 19)}.${Math.floor(d.getUTCMilliseconds() / 100)}`;
-}
-
-export function seconds(ms: number): string {
-  return ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s` : `${(ms / 1000).toFixed(1)} s`;
-}
+/** hh:mm:ss.d (UTC) of an epoch-ms time, as the text timelines write it (clockOf) */
+export const clock = (ms: number): string => clockOf(new Date(ms).toISOString());
 
 export function TimeAxis({ x, y, height }: { x: ScaleTime<number, number>; y: number; height: number }): VNode {
   const ticks = x.ticks(8);

@@ -2,7 +2,8 @@
 // numbered lines (faults in red), every bar and marker with a tooltip that needs no JavaScript.
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import { clock, GUTTER, MarkerLines, seconds, TimeAxis, timeScale, WIDTH } from './svg-parts.ts';
+import { formatMs } from '../../errors.ts';
+import { clock, GUTTER, MarkerLines, TimeAxis, timeScale, WIDTH } from './svg-parts.ts';
 import { POD_STATES, type PodState, type TimelineModel } from './pod-timeline.ts';
 
 export const STATE_COLOUR: Record<PodState, string> = {
@@ -29,7 +30,7 @@ export function TimelineSvg({ model, suite }: { model: TimelineModel; suite: str
         ${r.segments.map((s) => {
           const x0 = x(new Date(s.from));
           const w = Math.max(1, x(new Date(s.to)) - x0);
-          return html`<rect class=${`seg ${s.state}`} data-state=${s.state} x=${x0} y=${y} width=${w} height=${ROW - 6} fill=${STATE_COLOUR[s.state]}><title>${`${r.pod} ${s.state} ${clock(s.from)}–${clock(s.to)} (${seconds(s.to - s.from)}): ${s.detail} [uid ${s.uid.slice(0, 8)}]`}</title></rect>`;
+          return html`<rect class=${`seg ${s.state}`} data-state=${s.state} x=${x0} y=${y} width=${w} height=${ROW - 6} fill=${STATE_COLOUR[s.state]}><title>${`${r.pod} ${s.state} ${clock(s.from)}–${clock(s.to)} (${formatMs(s.to - s.from)}): ${s.detail} [uid ${s.uid.slice(0, 8)}]`}</title></rect>`;
         })}
       </g>`;
     })}
