@@ -2,7 +2,9 @@
 // header that says how many specs will run ("Will run N of N specs"), one line per finished check
 // that starts with "•" (Hydrophone counts those for its progress), and Ginkgo's closing lines.
 // The check lines are ordinal's own, without colour, and the run's progress lines are between them
-// (they do not start with "•"). Hydrophone reads the file while it grows.
+// (they do not start with "•"). Hydrophone reads the file while it grows, and from its first
+// non-empty read on wants the "Will run" line in it (else it gives up: "could not find test spec
+// count"), so progress lines from before the header are held and written after it, in one write.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { formatMs } from '../errors.ts';
 import type { RunResults } from './results.ts';
@@ -32,6 +34,8 @@ export function e2eFooter(r: Pick<RunResults, 'summary' | 'wallMs' | 'interrupte
 export class E2eLog {
   readonly files: string[];
   private opened = false;
+  private started = false;
+  private held: string[] = [];
 
   constructor(...files: string[]) {
     this.files = [...new Set(files)];
@@ -45,12 +49,22 @@ export class E2eLog {
   }
 
   start(total: number | undefined, what: string): void {
-    this.append(e2eHeader(total, what));
+    this.started = true;
+    this.append(e2eHeader(total, what) + this.held.join(''));
+    this.held = [];
   }
 
-  /** A progress line of the run (not a check: it does not start with "•"). */
+  /** A progress line of the run (not a check: it does not start with "•"); held until the header is written. */
   progress(line: string): void {
-    this.append(`${line.replace(ANSI, '')}\n`);
+    const text = `${line.replace(ANSI, '')}\n`;
+    if (this.started) this.append(text);
+    else this.held.push(text);
+  }
+
+  /** A run that stopped before its header (it could not reach the cluster) still leaves its progress lines. */
+  close(): void {
+    if (this.held.length) this.append(this.held.join(''));
+    this.held = [];
   }
 
   check(line: string): void {

@@ -279,5 +279,6 @@ export async function runSuites(cfg: Config, opts: RunOptions): Promise<RunOutco
     return { results, runDir, passed: runPassed(results) };
   } finally {
     untee();
+    e2eLog.close();
   }
 }
