@@ -53,6 +53,7 @@ export async function srvr(session: SuiteSession, z: ZkSettings, pod: string): P
   return { pod, srvr: parseSrvr(r.stdout) };
 }
 
+/** Each member's answer; an unreachable one with why its exec failed (the API server, the kubelet, the container). */
 export function describeMembers(ms: Member[]): string {
   return ms.map((m) => `${m.pod}=${m.srvr ? (m.srvr.serving ? m.srvr.mode : 'not serving') : `unreachable (${m.error})`}`).join(', ');
 }

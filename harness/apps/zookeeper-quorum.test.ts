@@ -26,7 +26,7 @@ describe('quorumThroughout', () => {
   it('fails when two members are down at once for longer than one election', () => {
     const v = quorumThroughout(samples('FFL', 'F--', ...Array(24).fill('N--'), 'FFL'), { size: 3, maxNoQuorumMs: 10_000 });
     expect(v.ok).toBe(false);
-    expect(v.message).toMatch(/^the ensemble had no serving quorum for 13\.0 s from 12:00:00\.0 to 12:00:13\.0 \(bound 10 s, one election\); e\.g\. zk-0=follower, zk-1=unreachable, zk-2=unreachable$/);
+    expect(v.message).toMatch(/^the ensemble had no serving quorum for 13\.0 s from 12:00:00\.0 to 12:00:13\.0 \(bound 10 s, one election\); e\.g\. zk-0=follower, zk-1=unreachable \(connection refused\), zk-2=unreachable \(connection refused\)$/);
   });
 
   it('fails when the quorum is still lost at the end', () => {

@@ -1,7 +1,7 @@
 // Whether a ZooKeeper ensemble kept a serving quorum through a change, from `srvr` samples of every
 // member taken back to back while the change ran. Pure: unit-tested on recorded samples.
 import { clockOf } from '../timeline/model.ts';
-import type { Member } from './zookeeper-ensemble.ts';
+import { describeMembers, type Member } from './zookeeper-ensemble.ts';
 
 export interface QuorumSample {
   /** when the sample was taken (ms since epoch; the first member's exec began then) */
@@ -101,7 +101,7 @@ export function quorumThroughout(samples: QuorumSample[], opts: { size: number; 
     worst = { from: lastOk, to: end.at };
   }
   const stillLost = !!lost;
-  const describe = (s: QuorumSample) => s.members.map((m) => `${m.pod}=${m.srvr ? (m.srvr.serving ? m.srvr.mode : 'not serving') : 'unreachable'}`).join(', ');
+  const describe = (s: QuorumSample) => describeMembers(s.members);
   const worstSample = worst ? samples.find((s) => s.at > worst!.from && !hasQuorum(s, opts.size)) : undefined;
   const ok = samples.length > 0 && !stillLost && longest <= opts.maxNoQuorumMs;
   const where = worst ? `from ${clockOf(new Date(worst.from).toISOString())} to ${clockOf(new Date(worst.to).toISOString())}` : '';

@@ -12,7 +12,7 @@
 // control plane's outage, reported as such, not the ensemble's.
 import * as k8s from '@kubernetes/client-node';
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { defineSuite } from '../../harness/suite/check.ts';
 import { memberNames, waitForQuorum, type ZkSettings } from '../../harness/apps/zookeeper-ensemble.ts';
 import { apiOutages, quorumThroughout, splitObserved, type ApiProbe, type QuorumSample } from '../../harness/apps/zookeeper-quorum.ts';
@@ -171,6 +171,11 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
   // the samplers' blind spots: samples the API server could not serve
   const unobserved = apiOutages(probes);
   const split = splitObserved(watch.zk, unobserved);
+  // every sample as taken (an unreachable member with its exec's error) and every API probe, for
+  // whoever reads a lost quorum back: which member, which error, beside which outage
+  const unobservedAt = new Set(split.unobserved.map((x) => x.at));
+  writeFileSync(path.join(logs, 'zookeeper-samples.jsonl'), watch.zk.map((x) => JSON.stringify({ at: new Date(x.at).toISOString(), observed: !unobservedAt.has(x.at), members: x.members })).join('\n') + '\n');
+  writeFileSync(path.join(logs, 'api-probes.jsonl'), probes.map((p) => JSON.stringify({ at: new Date(p.at).toISOString(), ok: p.ok })).join('\n') + '\n');
   for (const st of steps) st.apiUnreachableMs = unobserved.filter((u) => u.from >= st.from && u.from <= st.to).reduce((a, u) => a + (u.to - u.from), 0);
   const nodeList = (await api('list nodes', () => session.kube.core.listNode())).items;
   const apiVersion = (await session.kube.kc.makeApiClient(k8s.VersionApi).getCode()).gitVersion;
@@ -180,7 +185,7 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
   c.measure('unobservedSamples', split.unobserved.length, 'count');
   c.measure('durationMs', Date.now() - watch.started.getTime());
   session.writeExtra({ target: `v${target}`, steps: steps.map((x) => ({ ...x, from: new Date(x.from).toISOString(), to: new Date(x.to).toISOString() })), kubeadmLogs: path.relative(session.ctx.runDir, logs), configChanges: changed });
-  c.note(`upgraded to v${target}: ${steps.map((x) => `${x.name} ${formatMs(x.to - x.from)}`).join(', ')}; the API server did not answer for ${formatMs(unobserved.reduce((a, u) => a + (u.to - u.from), 0))} in all (the control plane's restart); kubeadm output in ${path.relative(session.ctx.runDir, logs)}/`);
+  c.note(`upgraded to v${target}: ${steps.map((x) => `${x.name} ${formatMs(x.to - x.from)}`).join(', ')}; the API server did not answer for ${formatMs(unobserved.reduce((a, u) => a + (u.to - u.from), 0))} in all (the control plane's restart); kubeadm output, every ZooKeeper sample and API probe in ${path.relative(session.ctx.runDir, logs)}/`);
 });
 
 s.check('versions', 'after the upgrade the API server and every node\'s kubelet report the new release', async (c) => {
