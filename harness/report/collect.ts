@@ -51,3 +51,22 @@ export async function collectDiagnostics(kube: Kube, namespace: string, dir: str
   }
   if (recorder) await writeFile(path.join(dir, 'timeline.txt'), recorder.entries().map(describeEntry).join('\n') + '\n');
 }
+
+/**
+ * The whole current log of each pod of `statefulSets` in the namespace, written as
+ * `<prefix><pod>.log` in `dir`: taken before a fault replaces the pods (a drain), so the members'
+ * own account of that time survives their eviction. Best effort: a log that cannot be read is skipped.
+ */
+export async function savePodLogs(kube: Kube, namespace: string, statefulSets: string[], dir: string, prefix: string): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const pods = (await safe(() => kube.core.listNamespacedPod({ namespace })))?.items ?? [];
+  let saved = 0;
+  for (const pod of pods.filter((p) => statefulSets.includes(p.metadata?.ownerReferences?.find((o) => o.kind === 'StatefulSet')?.name ?? ''))) {
+    const c = pod.spec?.containers?.[0]?.name;
+    const log = c && (await safe(() => kube.core.readNamespacedPodLog({ name: pod.metadata!.name!, namespace, container: c })));
+    if (!log) continue;
+    await writeFile(path.join(dir, `${prefix}${pod.metadata!.name}.log`), log);
+    saved++;
+  }
+  return saved;
+}

@@ -23,6 +23,7 @@ import { drainNode, waitForEvictedBack, type Drain, type EvictionAttempt } from 
 import { restartNode } from '../../harness/cluster/node-restart.ts';
 import { podVolumePins, type VolumePin } from '../../harness/kube/volume-pins.ts';
 import { describeBudget } from '../../harness/kube/budgets.ts';
+import { templateLabels } from '../../harness/fixture/fixture.ts';
 import { budgetHeld, type Attempt, type Outage } from '../../harness/timeline/disruption-verdicts.ts';
 import { clockOf } from '../../harness/timeline/model.ts';
 import { api } from '../../harness/kube/client.ts';
@@ -61,15 +62,9 @@ let recorded: Recorded | undefined;
 const appOf = (pod: string) => pod.slice(0, pod.lastIndexOf('-'));
 const t = (ms: number) => clockOf(new Date(ms).toISOString());
 
-/** The pod labels of a StatefulSet's template in the fixture (what its budget must select). */
-function templateLabels(session: SuiteSession, sts: string): Record<string, string> {
-  const o = session.fixture.objects.find((x) => x.kind === 'StatefulSet' && x.metadata?.name === sts) as k8s.V1StatefulSet | undefined;
-  return o?.spec?.template?.metadata?.labels ?? {};
-}
-
 /** The budgets of both StatefulSets, as a sentence of its own. */
 function budgets(session: SuiteSession, pdbs: k8s.V1PodDisruptionBudget[]): string {
-  const text = `${describeBudget(pdbs, templateLabels(session, z.statefulSet), z.replicas, z.statefulSet)}; ${describeBudget(pdbs, templateLabels(session, k.statefulSet), session.replicas, k.statefulSet)}`;
+  const text = `${describeBudget(pdbs, templateLabels(session.fixture, z.statefulSet), z.replicas, z.statefulSet)}; ${describeBudget(pdbs, templateLabels(session.fixture, k.statefulSet), session.replicas, k.statefulSet)}`;
   return text[0]!.toUpperCase() + text.slice(1);
 }
 

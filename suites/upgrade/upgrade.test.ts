@@ -27,6 +27,9 @@ import { drainNode, waitForEvictedBack, type Drain } from '../../harness/fault/d
 import { prepareClusterConfig, stageRelease, upgradeControlPlane, upgradeKubelet, upgradeRelease, upgradeWorkerConfig, waitForApiServerAt, waitForControlPlaneSettled, waitForNodeAt, kubeletVersions } from '../../harness/cluster/upgrade.ts';
 import { VERSIONS } from '../../harness/images/versions.ts';
 import { api } from '../../harness/kube/client.ts';
+import { describeBudget } from '../../harness/kube/budgets.ts';
+import { templateLabels } from '../../harness/fixture/fixture.ts';
+import { savePodLogs } from '../../harness/report/collect.ts';
 import { NotApplicable, OrdinalError, formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 import { clockOf } from '../../harness/timeline/model.ts';
@@ -62,6 +65,8 @@ interface Step {
   to: number;
   /** how long the API server did not answer the samplers during this step */
   apiUnreachableMs: number;
+  /** the suite's pods this step's drain evicted */
+  evicted: string[];
 }
 
 interface Recorded {
@@ -110,6 +115,7 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
   const ns = session.namespace;
   const drains: Drain[] = [];
   // k6 (the measuring instrument) stays on the control-plane node through its drain; every other pod goes
+  const inSuite = (d: Drain) => d.evictedPods.filter((p) => p.namespace === ns).map((p) => p.name);
   const notLoad = (p: k8s.V1Pod) => !(p.metadata?.namespace === ns && p.metadata?.labels?.app === 'ordinal-k6');
   let finished = false;
   try {
@@ -119,6 +125,7 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
     await upgradeControlPlane(cluster, controlPlane, target, T.upgradeStep, path.join(logs, `${controlPlane}-kubeadm.log`));
     await waitForApiServerAt(session.kube, target, T.upgradeStep);
     c.measure('controlPlane.applyMs', Date.now() - from);
+    await savePodLogs(session.kube, ns, [z.statefulSet, k.statefulSet], path.join(logs, 'members'), `after-apply-`);
     rec.action(`cordon and drain ${controlPlane} (all but the k6 pods)`);
     const cpDrain = await drainNode(session.kube, controlPlane, { timeoutMs: T.drain, only: notLoad });
     drains.push(cpDrain);
@@ -131,7 +138,7 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
     c.measure('controlPlane.restartedStaticPods', restarted.length, 'count');
     await cpDrain.undo();
     rec.action(`uncordon ${controlPlane}`);
-    steps.push({ name: 'control plane', node: controlPlane, from, to: Date.now(), apiUnreachableMs: 0 });
+    steps.push({ name: 'control plane', node: controlPlane, from, to: Date.now(), apiUnreachableMs: 0, evicted: inSuite(cpDrain) });
     phases.push({ name: `upgrade ${controlPlane}`, from, to: Date.now(), graceful: true, bounds: AVAILABILITY_BOUNDS.kafka.drain });
     c.measure('controlPlane.stepMs', Date.now() - from);
 
@@ -139,6 +146,8 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
     for (const node of workers) {
       from = Date.now();
       rec.action(`cordon and drain ${node}`);
+      // the members' own logs up to here, before the drain replaces those on this node
+      await savePodLogs(session.kube, ns, [z.statefulSet, k.statefulSet], path.join(logs, 'members'), `before-${node}-`);
       const d = await drainNode(session.kube, node, { timeoutMs: T.drain, onAttempt: (a) => { if (a.outcome !== 'refused') rec.action(`eviction of ${a.namespace}/${a.pod}: ${a.outcome}`); } });
       drains.push(d);
       rec.action(`kubeadm upgrade node on ${node}; new kubelet v${target}, kubelet restarted`);
@@ -150,7 +159,7 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
       await waitForEvictedBack(session.kube, ns, new Map(d.evictedPods.filter((p) => p.namespace === ns).map((p) => [p.name, p.uid])), T.podReady + T.faultRecovery, `evicted from ${node}, which is upgraded and uncordoned`);
       await waitForQuorum(session, z, memberNames(z), T.quorum);
       await waitForIsr(session, watch.probe, k, `after ${node} was upgraded`);
-      steps.push({ name: `worker ${node}`, node, from, to: Date.now(), apiUnreachableMs: 0 });
+      steps.push({ name: `worker ${node}`, node, from, to: Date.now(), apiUnreachableMs: 0, evicted: inSuite(d) });
       phases.push({ name: `upgrade ${node}`, from, to: Date.now(), graceful: true, bounds: AVAILABILITY_BOUNDS.kafka.drain });
       c.measure(`${node}.stepMs`, Date.now() - from);
     }
@@ -165,6 +174,7 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
     const failed = undone.filter((u): u is PromiseRejectedResult => u.status === 'rejected');
     if (failed.length && finished) throw new OrdinalError(`the upgrade ended but a node could not be uncordoned: ${failed.map((f) => (f.reason as Error).message).join('; ')}`, 'uncordon it by hand (kubectl uncordon NODE)');
   }
+  await savePodLogs(session.kube, ns, [z.statefulSet, k.statefulSet], path.join(logs, 'members'), 'end-');
   const load = await watch.finish();
   const baseline = phases[0] && baselinePhase(load.log, phases[0].from);
   if (baseline) phases.unshift(baseline);
@@ -185,7 +195,7 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
   c.measure('unobservedSamples', split.unobserved.length, 'count');
   c.measure('durationMs', Date.now() - watch.started.getTime());
   session.writeExtra({ target: `v${target}`, steps: steps.map((x) => ({ ...x, from: new Date(x.from).toISOString(), to: new Date(x.to).toISOString() })), kubeadmLogs: path.relative(session.ctx.runDir, logs), configChanges: changed });
-  c.note(`upgraded to v${target}: ${steps.map((x) => `${x.name} ${formatMs(x.to - x.from)}`).join(', ')}; the API server did not answer for ${formatMs(unobserved.reduce((a, u) => a + (u.to - u.from), 0))} in all (the control plane's restart); kubeadm output, every ZooKeeper sample and API probe in ${path.relative(session.ctx.runDir, logs)}/`);
+  c.note(`upgraded to v${target}: ${steps.map((x) => `${x.name} ${formatMs(x.to - x.from)}`).join(', ')}; the API server did not answer for ${formatMs(unobserved.reduce((a, u) => a + (u.to - u.from), 0))} in all (the control plane's restart); kubeadm output, every ZooKeeper sample and API probe, the members' logs before each drain in ${path.relative(session.ctx.runDir, logs)}/`);
 });
 
 s.check('versions', 'after the upgrade the API server and every node\'s kubelet report the new release', async (c) => {
@@ -214,7 +224,18 @@ s.check('zookeeper-quorum', 'ZooKeeper keeps one serving quorum through every st
     if (w.samples > 0) c.measure(`${st.node}.longestNoQuorumMs`, w.longestNoQuorumMs);
   }
   const blind = r.unobserved.length ? `; not observed while the API server did not answer (its execs go through it): ${r.unobserved.map((u) => `${formatMs(u.to - u.from)} from ${clockOf(new Date(u.from).toISOString())}`).join(', ')}` : '';
-  if (!v.ok) c.fail(`ZooKeeper ensemble ${session.namespace}/${z.statefulSet} through the upgrade: ${v.message}. Per step: ${perStep(r, r.zk, (xs) => quorumThroughout(xs, bound).message)}${blind}`);
+  if (!v.ok) {
+    // a drain that took more members than a quorum can spare is the operator's to fix: say which, and the budget
+    const members = new Set(memberNames(z));
+    const spare = z.replicas - (Math.floor(z.replicas / 2) + 1);
+    const greedy = r.steps.map((st) => ({ st, took: st.evicted.filter((p) => members.has(p)) })).filter((x) => x.took.length > spare);
+    let cause = '';
+    if (greedy.length) {
+      const pdbs = (await api('list PodDisruptionBudgets', () => session.kube.policy.listNamespacedPodDisruptionBudget({ namespace: session.namespace }))).items;
+      cause = `. ${greedy.map((x) => `The drain of ${x.st.node} evicted ${x.took.length} of ${z.replicas} members at once (${x.took.join(', ')}; a quorum spares ${spare})`).join('; ')}: ${describeBudget(pdbs, templateLabels(session.fixture, z.statefulSet), z.replicas, z.statefulSet)}, and the members shared a node; add a PodDisruptionBudget with maxUnavailable: ${spare} and spread the members over nodes (podAntiAffinity on kubernetes.io/hostname)`;
+    }
+    c.fail(`ZooKeeper ensemble ${session.namespace}/${z.statefulSet} through the upgrade: ${v.message}${cause}. Per step: ${perStep(r, r.zk, (xs) => quorumThroughout(xs, bound).message)}${blind}`);
+  }
   c.note(`${v.message}${blind}`);
 }, { needs: ['rolling-upgrade'] });
 
