@@ -16,10 +16,12 @@ import { seeRunReport } from '../harness/testing/browser.ts';
 import { assertControl, runControl, type ControlRun } from '../harness/testing/control.ts';
 
 const negDir = path.join(PROJECT_ROOT, 'fixtures/negative');
+// an upgrade control needs a cluster still on the first release and a whole upgrade (≈ 12 min)
+// each: it is run by hand on a fresh cluster (docs/upgrade.md, "Negative control"), not here
 const cases = readdirSync(negDir).sort().flatMap((name) => {
   const f = loadFixture(path.join(negDir, name));
   return f.controls.map((c) => ({ dir: f.dir, name: f.name, description: f.description, control: c, suite: c.suite, fails: c.fails }));
-});
+}).filter((c) => c.suite !== 'upgrade');
 
 /** the control whose report is read in Chromium: a suite that scales and deletes pods, and a failure */
 const REPORT_READ = 'web-scaled-delete';
