@@ -3,6 +3,7 @@
 // objects. Every finding names a rule, a severity, the object, the evidence and the fix.
 import type * as k8s from '@kubernetes/client-node';
 import { isPodReady, ordinalOf } from '../timeline/model.ts';
+import { quorumOf } from '../kube/budgets.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -236,10 +237,6 @@ function retention(s: DiagnoseSnapshot, sts: k8s.V1StatefulSet): Finding[] {
   const del = [p?.whenDeleted === 'Delete' ? 'whenDeleted' : '', p?.whenScaled === 'Delete' ? 'whenScaled' : ''].filter(Boolean);
   if (!del.length || !(sts.spec?.volumeClaimTemplates ?? []).length) return [];
   return [{ rule: 'retention', severity: 'warning', object: ref('StatefulSet', s.namespace, sts.metadata!.name!), message: `persistentVolumeClaimRetentionPolicy deletes the claims ${del.join(' and ')}: ${del.includes('whenScaled') ? 'scaling down and back up starts those ordinals empty' : 'deleting the StatefulSet deletes its data'}`, evidence: del.map((k) => `spec.persistentVolumeClaimRetentionPolicy.${k}: Delete`), fix: 'set them to Retain unless losing that data is intended' }];
-}
-
-function quorumOf(n: number): number {
-  return Math.floor(n / 2) + 1;
 }
 
 function intOrPercent(v: number | string | undefined, of: number, roundUp: boolean): number | undefined {

@@ -21,6 +21,11 @@ export function budgetsFor(pdbs: k8s.V1PodDisruptionBudget[], labels: Record<str
   });
 }
 
+/** The majority of `n` members a quorum needs (2 of 3, 3 of 5). */
+export function quorumOf(n: number): number {
+  return Math.floor(n / 2) + 1;
+}
+
 /** How many of `replicas` members a budget lets be down at once (percentages rounded as the disruption controller does). */
 export function allowedDown(b: k8s.V1PodDisruptionBudget, replicas: number): number {
   // both percentages round up, as the disruption controller does

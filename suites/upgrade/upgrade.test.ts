@@ -27,7 +27,7 @@ import { drainNode, waitForEvictedBack, type Drain } from '../../harness/fault/d
 import { prepareClusterConfig, stageRelease, upgradeControlPlane, upgradeKubelet, upgradeRelease, upgradeWorkerConfig, waitForApiServerAt, waitForControlPlaneSettled, waitForNodeAt, kubeletVersions } from '../../harness/cluster/upgrade.ts';
 import { VERSIONS } from '../../harness/images/versions.ts';
 import { api } from '../../harness/kube/client.ts';
-import { describeBudget } from '../../harness/kube/budgets.ts';
+import { describeBudget, quorumOf } from '../../harness/kube/budgets.ts';
 import { templateLabels } from '../../harness/fixture/fixture.ts';
 import { savePodLogs } from '../../harness/report/collect.ts';
 import { NotApplicable, OrdinalError, formatMs } from '../../harness/errors.ts';
@@ -116,6 +116,8 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
   const drains: Drain[] = [];
   // k6 (the measuring instrument) stays on the control-plane node through its drain; every other pod goes
   const inSuite = (d: Drain) => d.evictedPods.filter((p) => p.namespace === ns).map((p) => p.name);
+  // the members' own logs up to now (upgrade/members/<prefix><pod>.log), before a drain replaces them
+  const saveMemberLogs = (prefix: string) => savePodLogs(session.kube, ns, [z.statefulSet, k.statefulSet], path.join(logs, 'members'), prefix);
   const notLoad = (p: k8s.V1Pod) => !(p.metadata?.namespace === ns && p.metadata?.labels?.app === 'ordinal-k6');
   let finished = false;
   try {
@@ -125,7 +127,7 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
     await upgradeControlPlane(cluster, controlPlane, target, T.upgradeStep, path.join(logs, `${controlPlane}-kubeadm.log`));
     await waitForApiServerAt(session.kube, target, T.upgradeStep);
     c.measure('controlPlane.applyMs', Date.now() - from);
-    await savePodLogs(session.kube, ns, [z.statefulSet, k.statefulSet], path.join(logs, 'members'), `after-apply-`);
+    await saveMemberLogs('after-apply-');
     rec.action(`cordon and drain ${controlPlane} (all but the k6 pods)`);
     const cpDrain = await drainNode(session.kube, controlPlane, { timeoutMs: T.drain, only: notLoad });
     drains.push(cpDrain);
@@ -146,8 +148,7 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
     for (const node of workers) {
       from = Date.now();
       rec.action(`cordon and drain ${node}`);
-      // the members' own logs up to here, before the drain replaces those on this node
-      await savePodLogs(session.kube, ns, [z.statefulSet, k.statefulSet], path.join(logs, 'members'), `before-${node}-`);
+      await saveMemberLogs(`before-${node}-`);
       const d = await drainNode(session.kube, node, { timeoutMs: T.drain, onAttempt: (a) => { if (a.outcome !== 'refused') rec.action(`eviction of ${a.namespace}/${a.pod}: ${a.outcome}`); } });
       drains.push(d);
       rec.action(`kubeadm upgrade node on ${node}; new kubelet v${target}, kubelet restarted`);
@@ -174,7 +175,7 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
     const failed = undone.filter((u): u is PromiseRejectedResult => u.status === 'rejected');
     if (failed.length && finished) throw new OrdinalError(`the upgrade ended but a node could not be uncordoned: ${failed.map((f) => (f.reason as Error).message).join('; ')}`, 'uncordon it by hand (kubectl uncordon NODE)');
   }
-  await savePodLogs(session.kube, ns, [z.statefulSet, k.statefulSet], path.join(logs, 'members'), 'end-');
+  await saveMemberLogs('end-');
   const load = await watch.finish();
   const baseline = phases[0] && baselinePhase(load.log, phases[0].from);
   if (baseline) phases.unshift(baseline);
@@ -227,7 +228,7 @@ s.check('zookeeper-quorum', 'ZooKeeper keeps one serving quorum through every st
   if (!v.ok) {
     // a drain that took more members than a quorum can spare is the operator's to fix: say which, and the budget
     const members = new Set(memberNames(z));
-    const spare = z.replicas - (Math.floor(z.replicas / 2) + 1);
+    const spare = z.replicas - quorumOf(z.replicas);
     const greedy = r.steps.map((st) => ({ st, took: st.evicted.filter((p) => members.has(p)) })).filter((x) => x.took.length > spare);
     let cause = '';
     if (greedy.length) {
