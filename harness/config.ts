@@ -68,6 +68,8 @@ export const DEFAULT_TIMEOUTS = {
   upgradeStep: '10m',
   /** after the control-plane kubelet is replaced: how long its static pods must stay up, unrestarted, to count as kept (v1.35's kubelet restarted them about 30 s after its start) */
   staticPodGrace: '60s',
+  /** `ordinal bench --against-e2e`: e2e.test running the 8 upstream StatefulSet [Conformance] specs (its own waits poll every 10 s, two specs are [Slow]) */
+  e2eBench: '60m',
   /** one image build step (a cold Kubernetes build takes ~15m on 2 cores) */
   build: '60m',
 } as const;

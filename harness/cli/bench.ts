@@ -7,14 +7,30 @@ import path from 'node:path';
 import { PROJECT_ROOT, loadConfig } from '../config.ts';
 import { formatMs } from '../errors.ts';
 import { buildArtifacts } from '../images/builder.ts';
+import { ORDINAL_VERSION } from '../images/catalog.ts';
 import { clusterDown, clusterUp } from '../cluster/cluster.ts';
 import { newRunId, runSuites } from '../run/runner.ts';
 import { parse, list } from './args.ts';
+import { InputError, OrdinalError } from '../errors.ts';
+import { VERSIONS } from '../images/versions.ts';
+import { loadKube, checkReachable } from '../kube/client.ts';
+import { acquireClusterLock } from '../run/cluster-lock.ts';
+import { interruptSignal } from '../lifecycle.ts';
+import { info, yellow } from '../log.ts';
+import type { Config } from '../config.ts';
+import { ORDINAL_SUITES, formatSideBySide, sideBySide } from '../bench/e2e-promises.ts';
+import { prepareE2e, runE2e } from '../bench/e2e-run.ts';
 
 const USAGE = `ordinal bench [--cold-cluster] [--suite a,b]
+ordinal bench --against-e2e [--report-dir D]
 
 Times the image build (cached), cluster up (reuse; with --cold-cluster, delete and create), and a
-full run of the suites; prints a table and writes reports/bench-<id>.json.`;
+full run of the suites; prints a table and writes reports/bench-<id>.json.
+
+--against-e2e: on the same cluster, one after the other, the upstream StatefulSet [Conformance]
+specs (e2e.test v${VERSIONS.kubernetes}, built from the k8s.io/kubernetes module) and ordinal's ordering, identity
+and updates suites; prints for each promise both check the time each took and the ratio, and
+writes side-by-side.txt and bench-e2e.json to reports/bench-e2e-<id>/ (or D).`;
 
 const KEY_MEASUREMENTS = [
   'identity/dns-follows-reschedule:dnsFollowMs',
@@ -31,12 +47,16 @@ const KEY_MEASUREMENTS = [
 ];
 
 export async function benchCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { 'cold-cluster': { type: 'boolean' }, suite: { type: 'string' } }, 'ordinal bench --help');
+  const { values } = parse(argv, { 'cold-cluster': { type: 'boolean' }, suite: { type: 'string' }, 'against-e2e': { type: 'boolean' }, 'report-dir': { type: 'string' } }, 'ordinal bench --help');
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
   const cfg = loadConfig();
+  if (values['against-e2e']) {
+    if (values.suite || values['cold-cluster']) throw new InputError('--against-e2e runs its own selection of suites on the reused cluster', 'drop --suite and --cold-cluster (run `ordinal cluster down` first for a fresh cluster)');
+    return againstE2e(cfg, values['report-dir']);
+  }
   const rows: Array<[string, string]> = [];
   const t = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -68,4 +88,44 @@ export async function benchCommand(argv: string[]): Promise<number> {
   await writeFile(file, JSON.stringify({ at: new Date().toISOString(), rows, run: out.runDir, summary: r.summary }, null, 2) + '\n');
   console.log(`\n${r.summary.passed}/${r.summary.total} checks passed; ${file}`);
   return out.passed ? 0 : 1;
+}
+
+/** `bench --against-e2e`: the upstream specs, then ordinal's suites, on one cluster; the table. */
+async function againstE2e(cfg: Config, reportDir: string | undefined): Promise<number> {
+  const dir = path.resolve(reportDir ?? path.join(PROJECT_ROOT, 'reports', `bench-e2e-${newRunId()}`));
+  await mkdir(path.join(dir, 'e2e'), { recursive: true });
+  const up = await clusterUp(cfg);
+  const kube = loadKube(up.kubeconfig);
+  const version = await checkReachable(kube);
+  const [major, minor] = version.replace(/^v/, '').split('.');
+  const [wantMajor, wantMinor] = VERSIONS.kubernetes.split('.');
+  if (major !== wantMajor || minor !== wantMinor) {
+    throw new OrdinalError(`e2e.test is built at v${VERSIONS.kubernetes}, but cluster "${cfg.clusterName}" runs ${version}: a side-by-side needs the upstream specs of the cluster's release`, `recreate it on v${VERSIONS.kubernetes} (\`ordinal cluster down\`, then \`cluster up\`)`);
+  }
+  if (version.replace(/^v/, '').split(/[-+]/)[0] !== VERSIONS.kubernetes) info('bench', yellow(`cluster runs ${version}, e2e.test is v${VERSIONS.kubernetes} (same minor)`));
+  const tools = await prepareE2e(cfg);
+  // the upstream specs share the cluster like a suite does: a drain or node restart waits for them
+  const unlock = await acquireClusterLock(kube.server, 'shared', { who: 'the upstream StatefulSet specs (bench --against-e2e)', timeoutMs: cfg.timeouts.clusterLock, signal: interruptSignal });
+  let e2e;
+  try {
+    e2e = await runE2e(cfg, { ...tools, kubeconfig: up.kubeconfig, dir: path.join(dir, 'e2e') });
+  } finally {
+    await unlock();
+  }
+  const t0 = performance.now();
+  const out = await runSuites(cfg, { suites: [...ORDINAL_SUITES], kubeconfig: up.kubeconfig, reportDir: path.join(dir, 'ordinal') });
+  const ordinalWallMs = performance.now() - t0;
+  const rows = sideBySide(e2e.specs, out.results.checks);
+  const table = formatSideBySide(rows, { e2eMs: e2e.wallMs, ordinalMs: ordinalWallMs, ordinalChecks: out.results.checks.length });
+  const head = `cluster ${cfg.clusterName} (${version}, ${(await kube.core.listNode()).items.length} nodes); e2e.test v${VERSIONS.kubernetes} then ordinal ${ORDINAL_VERSION}, one after the other`;
+  console.log(`\n${head}\n\n${table}\n`);
+  await writeFile(path.join(dir, 'side-by-side.txt'), `${head}\n\n${table}\n`);
+  await writeFile(
+    path.join(dir, 'bench-e2e.json'),
+    JSON.stringify({ at: new Date().toISOString(), cluster: { name: cfg.clusterName, version }, e2e: { wallMs: Math.round(e2e.wallMs), exitCode: e2e.exitCode, specs: e2e.specs }, ordinal: { wallMs: Math.round(ordinalWallMs), run: out.runDir, summary: out.results.summary }, rows: rows.map((r) => ({ promise: r.promise.label, spec: r.promise.spec, e2eMs: r.e2e?.ms, e2eState: r.e2e?.state, checks: r.ordinal.map((c) => ({ id: c.id, verdict: c.verdict, ms: c.durationMs })), ratio: r.ratio })) }, null, 2) + '\n',
+  );
+  console.log(`side by side: ${path.join(dir, 'side-by-side.txt')}`);
+  const e2ePassed = e2e.exitCode === 0 && e2e.specs.length > 0 && e2e.specs.every((s) => s.state === 'passed');
+  if (!e2ePassed) console.log(`the upstream specs did not all pass: ${path.join(dir, 'e2e', 'e2e.test.log')}`);
+  return e2ePassed && out.passed ? 0 : 1;
 }

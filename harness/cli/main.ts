@@ -28,7 +28,7 @@ usage: npx ordinal <command> [options]     (each command takes --help)
   report DIR                                            write a report folder's report.html again
   upgrade --to VERSION [--suite a,b]                    rehearse an in-place kubeadm upgrade under load: run, upgrade, run, gate
   test [--project unit,integration,suites,controls]     ordinal's own tests (npm test)
-  bench [--cold-cluster]                                figures for docs/benchmarks.md
+  bench [--cold-cluster] | --against-e2e                figures for docs/benchmarks.md; side by side with e2e.test
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {

@@ -7,8 +7,8 @@ import { VERSIONS as V } from './versions.ts';
 /** ordinal's own version (package.json): the runner image's tag */
 export const ORDINAL_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export const GROUPS = ['cluster', 'web', 'apps', 'registry', 'runner', 'upgrade'] as const;
-/** what `images build` builds unless asked: the second Kubernetes release only for `ordinal upgrade` */
+export const GROUPS = ['cluster', 'web', 'apps', 'registry', 'runner', 'upgrade', 'e2e'] as const;
+/** what `images build` builds unless asked: the second Kubernetes release only for `ordinal upgrade`, e2e.test only for `ordinal bench --against-e2e` */
 export const DEFAULT_GROUPS: readonly Group[] = ['cluster', 'web', 'apps', 'registry', 'runner'];
 export type Group = (typeof GROUPS)[number];
 
@@ -54,6 +54,10 @@ export const NODE_RUNTIME_IMAGE = `ordinal.local/base/node:${V.runnerDebianSuite
 export const RUNNER_IMAGE = `ordinal.local/ordinal:${ORDINAL_VERSION}`;
 /** what the runner image holds of the project (the recipe copies these; their content is the key) */
 const RUNNER_APP_FILES = ['bin', 'harness', 'suites', 'fixtures', 'package.json', 'package-lock.json', 'vitest.config.ts', 'tsconfig.json', 'kind-config.yaml'];
+/** the e2e tests' httpd image as KUBE_TEST_REPO_LIST maps it (promoterE2eRegistry: E2E_IMAGE_REPO) */
+export const E2E_IMAGE_REPO = 'ordinal.local/e2e-test-images';
+/** the two httpd tags the StatefulSet [Conformance] specs use (the rolling update moves from one to the other) */
+export const E2E_HTTPD_IMAGES = [`${E2E_IMAGE_REPO}/httpd:2.4.38-4`, `${E2E_IMAGE_REPO}/httpd:2.4.39-4`] as const;
 export const REGISTRY_IMAGE = `ordinal.local/registry:${V.distribution}`;
 
 /** A Java application image: the JRE base, the app's Maven jars, and its scripts from harness/images/apps/<app>. */
@@ -123,6 +127,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     description: `kubeadm, kubelet, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler, kube-proxy v${V.kubernetes} (k8s.io/kubernetes)`,
     group: 'cluster',
     recipe: 'go-kubernetes.sh',
+    files: ['recipes/k8s-module.sh'],
     env: { K8S_VERSION: V.kubernetes, BINARIES: 'kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler kube-proxy' },
   },
   {
@@ -209,6 +214,7 @@ export const ARTIFACTS: readonly Artifact[] = [
     description: `the same seven binaries at v${V.upgradeTo}, the release \`ordinal upgrade\` goes to`,
     group: 'upgrade',
     recipe: 'go-kubernetes.sh',
+    files: ['recipes/k8s-module.sh'],
     env: { K8S_VERSION: V.upgradeTo, BINARIES: 'kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler kube-proxy' },
   },
   componentImages('tar/k8s-images-upgrade', V.upgradeTo, 'go/kubernetes-upgrade', 'upgrade', `component images of v${V.upgradeTo} (etcd, CoreDNS, pause and the rest as in tar/k8s-images), saved for loading into upgraded nodes`),
@@ -352,6 +358,31 @@ export const ARTIFACTS: readonly Artifact[] = [
     deps: { BASE: 'image/node-runtime' },
     env: { APP_FILES: RUNNER_APP_FILES.join(' ') },
     image: RUNNER_IMAGE,
+  },
+  // ---- the upstream e2e tests, for `ordinal bench --against-e2e` ----
+  {
+    id: 'go/e2e-test',
+    description: `e2e.test v${V.kubernetes}, the Kubernetes end-to-end tests (k8s.io/kubernetes/test/e2e), for the side-by-side benchmark`,
+    group: 'e2e',
+    recipe: 'go-e2e-test.sh',
+    files: ['recipes/k8s-module.sh'],
+    env: { K8S_VERSION: V.kubernetes },
+  },
+  {
+    id: 'rootfs/e2e-httpd',
+    description: 'Debian bookworm minbase with busybox-static (httpd) and tini',
+    group: 'e2e',
+    recipe: 'rootfs.sh',
+    env: debian('busybox-static,tini'),
+  },
+  {
+    id: 'image/e2e-httpd',
+    description: `${E2E_HTTPD_IMAGES.join(', ')}: busybox httpd standing in for the e2e tests' httpd image in the StatefulSet specs`,
+    group: 'e2e',
+    recipe: 'e2e-httpd-image.sh',
+    deps: { ROOTFS: 'rootfs/e2e-httpd' },
+    env: { ALSO_TAGS: E2E_HTTPD_IMAGES.slice(1).join(' ') },
+    image: E2E_HTTPD_IMAGES[0],
   },
 ];
 
