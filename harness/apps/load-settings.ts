@@ -13,14 +13,14 @@ export interface LoadSettings {
 }
 
 export const DEFAULT_LOAD = { rate: 40, vus: 4 } as const;
-export const LOAD_LIMITS = { rate: 100_000, vus: 2_000 } as const;
+export const LOAD_LIMITS = { rate: 100_000, vus: 2_000, batch: 10_000 } as const;
 
 /** A positive whole number within its limit, or undefined when not given; one line of cause and fix otherwise. */
-export function parseLoadValue(what: 'rate' | 'vus', value: unknown, where: string): number | undefined {
+export function parseLoadValue(what: 'rate' | 'vus' | 'batch', value: unknown, where: string): number | undefined {
   if (value === undefined) return undefined;
   const n = typeof value === 'number' ? value : /^\d+$/.test(String(value).trim()) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > LOAD_LIMITS[what]) {
-    throw new InputError(`${where} ${JSON.stringify(value)} is not a whole number from 1 to ${LOAD_LIMITS[what]}`, what === 'rate' ? `give the producer's messages per second, e.g. ${where} 2000` : `give the number of k6 virtual users, e.g. ${where} 32`);
+    throw new InputError(`${where} ${JSON.stringify(value)} is not a whole number from 1 to ${LOAD_LIMITS[what]}`, what === 'rate' ? `give the producer's messages per second, e.g. ${where} 2000` : what === 'vus' ? `give the number of k6 virtual users, e.g. ${where} 32` : `give the messages per k6 send of the throughput suite, e.g. ${where} 500`);
   }
   return n;
 }

@@ -23,8 +23,8 @@ import { poll } from '../wait/poll.ts';
 
 export type LockMode = 'shared' | 'exclusive';
 
-/** Suites whose faults reach every pod on a node: they run alone on their cluster. */
-export const EXCLUSIVE_SUITES: readonly SuiteName[] = ['durability', 'disruption', 'upgrade'];
+/** Suites whose faults reach every pod on a node, and the benchmark that loads the cluster as hard as it goes: they run alone on their cluster. */
+export const EXCLUSIVE_SUITES: readonly SuiteName[] = ['durability', 'disruption', 'upgrade', 'throughput'];
 
 /**
  * Suites whose verdicts are timing bounds under load (an election, a quorum gap, acknowledgement
