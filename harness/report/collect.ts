@@ -1,10 +1,12 @@
 // What a failed check leaves behind for an operator: every object in the namespace described as YAML,
 // events in time order, pod logs (current and previous containers), the PVs behind the PVCs, and the
 // recorded timeline so far.
+import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import type { Kube } from '../kube/client.ts';
+import { timeoutMs } from '../config.ts';
 import { describeEntry } from '../timeline/model.ts';
 import type { TimelineRecorder } from '../timeline/recorder.ts';
 
@@ -57,6 +59,39 @@ export async function collectDiagnostics(kube: Kube, namespace: string, dir: str
  * `<prefix><pod>.log` in `dir`: taken before a fault replaces the pods (a drain), so the members'
  * own account of that time survives their eviction. Best effort: a log that cannot be read is skipped.
  */
+/**
+ * Follows, from now, the logs of the StatefulSets' pods on `node` into `<prefix><pod>.log` in `dir`,
+ * for a drain: a member's own account of its shutdown (a broker's controlled shutdown, a ZooKeeper
+ * server leaving) is gone with its container, and savePodLogs before the drain is too early for it.
+ * Each stream ends when its container exits; `stop` ends those still open. Best effort.
+ */
+export async function followPodLogs(kube: Kube, namespace: string, statefulSets: string[], node: string, dir: string, prefix: string): Promise<{ pods: string[]; stop: () => Promise<void> }> {
+  await mkdir(dir, { recursive: true });
+  const pods = ((await safe(() => kube.core.listNamespacedPod({ namespace, fieldSelector: `spec.nodeName=${node}` })))?.items ?? []).filter((p) =>
+    statefulSets.includes(p.metadata?.ownerReferences?.find((o) => o.kind === 'StatefulSet')?.name ?? ''),
+  );
+  const log = new k8s.Log(kube.kc);
+  const open: Array<{ abort: AbortController | undefined; out: NodeJS.WritableStream; closed: Promise<void> }> = [];
+  for (const pod of pods) {
+    const c = pod.spec?.containers?.[0]?.name;
+    if (!c) continue;
+    const out = createWriteStream(path.join(dir, `${prefix}${pod.metadata!.name}.log`));
+    const closed = new Promise<void>((resolve) => out.on('close', () => resolve()));
+    const abort = await safe(() => log.log(namespace, pod.metadata!.name!, c, out, { follow: true, sinceSeconds: 1 }));
+    if (!abort) out.end();
+    open.push({ abort, out, closed });
+  }
+  return {
+    pods: pods.map((p) => p.metadata!.name!),
+    stop: async () => {
+      for (const o of open) o.abort?.abort();
+      for (const o of open) o.out.end();
+      const bound = timeoutMs('logCollect');
+      await Promise.race([Promise.all(open.map((o) => o.closed)), new Promise((r) => setTimeout(r, bound).unref())]);
+    },
+  };
+}
+
 export async function savePodLogs(kube: Kube, namespace: string, statefulSets: string[], dir: string, prefix: string): Promise<number> {
   await mkdir(dir, { recursive: true });
   const pods = (await safe(() => kube.core.listNamespacedPod({ namespace })))?.items ?? [];

@@ -29,7 +29,7 @@ import { VERSIONS } from '../../harness/images/versions.ts';
 import { api } from '../../harness/kube/client.ts';
 import { describeBudget, quorumOf } from '../../harness/kube/budgets.ts';
 import { templateLabels } from '../../harness/fixture/fixture.ts';
-import { savePodLogs } from '../../harness/report/collect.ts';
+import { followPodLogs, savePodLogs } from '../../harness/report/collect.ts';
 import { NotApplicable, OrdinalError, formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 import { clockOf } from '../../harness/timeline/model.ts';
@@ -149,7 +149,9 @@ s.check('rolling-upgrade', 'the control plane is upgraded with kubeadm upgrade a
       from = Date.now();
       rec.action(`cordon and drain ${node}`);
       await saveMemberLogs(`before-${node}-`);
-      const d = await drainNode(session.kube, node, { timeoutMs: T.drain, onAttempt: (a) => { if (a.outcome !== 'refused') rec.action(`eviction of ${a.namespace}/${a.pod}: ${a.outcome}`); } });
+      // the evicted members' own account of their shutdown, which leaves with their containers
+      const shutdownLogs = await followPodLogs(session.kube, ns, [z.statefulSet, k.statefulSet], node, path.join(logs, 'members'), `drained-${node}-`);
+      const d = await drainNode(session.kube, node, { timeoutMs: T.drain, onAttempt: (a) => { if (a.outcome !== 'refused') rec.action(`eviction of ${a.namespace}/${a.pod}: ${a.outcome}`); } }).finally(() => shutdownLogs.stop());
       drains.push(d);
       rec.action(`kubeadm upgrade node on ${node}; new kubelet v${target}, kubelet restarted`);
       await upgradeWorkerConfig(cluster, node, T.upgradeStep, path.join(logs, `${node}-kubeadm.log`));
@@ -252,7 +254,15 @@ s.check('kafka-isr', 'every partition keeps a leader and ≥ min.insync.replicas
     const w = isrThroughout(r.watch.isr.filter((x) => x.at >= st.from && x.at <= st.to), opts);
     if (w.answered > 0) c.measure(`${st.node}.smallestIsr`, w.minIsrSeen, 'count');
   }
-  if (!v.ok) c.fail(`StatefulSet ${session.namespace}/${k.statefulSet} through the upgrade: ${v.message}. Per step: ${perStep(r, r.watch.isr, (xs) => isrThroughout(xs, opts).message)}`);
+  if (!v.ok) {
+    // the drains under which it happened, and what each evicted at once (a broker with the ZooKeeper member it talks to, the controller)
+    const bad = r.steps.filter((st) => {
+      const w = isrThroughout(r.watch.isr.filter((x) => x.at >= st.from && x.at <= st.to), opts);
+      return w.answered > 0 && !w.ok && st.evicted.length;
+    });
+    const cause = bad.map((st) => `. The drain of ${st.node} evicted ${st.evicted.join(', ')} at once; their own account of the shutdown is in upgrade/members/drained-${st.node}-<pod>.log`).join('');
+    c.fail(`StatefulSet ${session.namespace}/${k.statefulSet} through the upgrade: ${v.message}${cause}. Per step: ${perStep(r, r.watch.isr, (xs) => isrThroughout(xs, opts).message)}`);
+  }
   c.note(v.message);
 }, { needs: ['rolling-upgrade'] });
 
