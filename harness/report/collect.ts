@@ -54,22 +54,39 @@ export async function collectDiagnostics(kube: Kube, namespace: string, dir: str
   if (recorder) await writeFile(path.join(dir, 'timeline.txt'), recorder.entries().map(describeEntry).join('\n') + '\n');
 }
 
+/** The pods in `namespace` (on the field selector's node, when given) that these StatefulSets own; none when the list fails. */
+async function memberPods(kube: Kube, namespace: string, statefulSets: string[], fieldSelector?: string): Promise<k8s.V1Pod[]> {
+  const pods = (await safe(() => kube.core.listNamespacedPod({ namespace, ...(fieldSelector ? { fieldSelector } : {}) })))?.items ?? [];
+  return pods.filter((p) => statefulSets.includes(p.metadata?.ownerReferences?.find((o) => o.kind === 'StatefulSet')?.name ?? ''));
+}
+
 /**
  * The whole current log of each pod of `statefulSets` in the namespace, written as
  * `<prefix><pod>.log` in `dir`: taken before a fault replaces the pods (a drain), so the members'
  * own account of that time survives their eviction. Best effort: a log that cannot be read is skipped.
  */
+export async function savePodLogs(kube: Kube, namespace: string, statefulSets: string[], dir: string, prefix: string): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  let saved = 0;
+  for (const pod of await memberPods(kube, namespace, statefulSets)) {
+    const c = pod.spec?.containers?.[0]?.name;
+    const log = c && (await safe(() => kube.core.readNamespacedPodLog({ name: pod.metadata!.name!, namespace, container: c })));
+    if (!log) continue;
+    await writeFile(path.join(dir, `${prefix}${pod.metadata!.name}.log`), log);
+    saved++;
+  }
+  return saved;
+}
+
 /**
  * Follows, from now, the logs of the StatefulSets' pods on `node` into `<prefix><pod>.log` in `dir`,
  * for a drain: a member's own account of its shutdown (a broker's controlled shutdown, a ZooKeeper
  * server leaving) is gone with its container, and savePodLogs before the drain is too early for it.
  * Each stream ends when its container exits; `stop` ends those still open. Best effort.
  */
-export async function followPodLogs(kube: Kube, namespace: string, statefulSets: string[], node: string, dir: string, prefix: string): Promise<{ pods: string[]; stop: () => Promise<void> }> {
+export async function followPodLogs(kube: Kube, namespace: string, statefulSets: string[], node: string, dir: string, prefix: string): Promise<{ stop: () => Promise<void> }> {
   await mkdir(dir, { recursive: true });
-  const pods = ((await safe(() => kube.core.listNamespacedPod({ namespace, fieldSelector: `spec.nodeName=${node}` })))?.items ?? []).filter((p) =>
-    statefulSets.includes(p.metadata?.ownerReferences?.find((o) => o.kind === 'StatefulSet')?.name ?? ''),
-  );
+  const pods = await memberPods(kube, namespace, statefulSets, `spec.nodeName=${node}`);
   const log = new k8s.Log(kube.kc);
   const open: Array<{ abort: AbortController | undefined; out: NodeJS.WritableStream; closed: Promise<void> }> = [];
   for (const pod of pods) {
@@ -82,7 +99,6 @@ export async function followPodLogs(kube: Kube, namespace: string, statefulSets:
     open.push({ abort, out, closed });
   }
   return {
-    pods: pods.map((p) => p.metadata!.name!),
     stop: async () => {
       for (const o of open) o.abort?.abort();
       for (const o of open) o.out.end();
@@ -90,18 +106,4 @@ export async function followPodLogs(kube: Kube, namespace: string, statefulSets:
       await Promise.race([Promise.all(open.map((o) => o.closed)), new Promise((r) => setTimeout(r, bound).unref())]);
     },
   };
-}
-
-export async function savePodLogs(kube: Kube, namespace: string, statefulSets: string[], dir: string, prefix: string): Promise<number> {
-  await mkdir(dir, { recursive: true });
-  const pods = (await safe(() => kube.core.listNamespacedPod({ namespace })))?.items ?? [];
-  let saved = 0;
-  for (const pod of pods.filter((p) => statefulSets.includes(p.metadata?.ownerReferences?.find((o) => o.kind === 'StatefulSet')?.name ?? ''))) {
-    const c = pod.spec?.containers?.[0]?.name;
-    const log = c && (await safe(() => kube.core.readNamespacedPodLog({ name: pod.metadata!.name!, namespace, container: c })));
-    if (!log) continue;
-    await writeFile(path.join(dir, `${prefix}${pod.metadata!.name}.log`), log);
-    saved++;
-  }
-  return saved;
 }
