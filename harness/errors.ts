@@ -163,6 +163,11 @@ export function indent(text: string, by = '  '): string {
 }
 
 /** Keeps the last `max` lines, preferring lines that look like errors when there are many. */
+/** The last `n` lines of a tool's output on one line (" | " between them), for an error message. */
+export function lastLines(output: string, n = 3): string {
+  return output.trim().split('\n').slice(-n).join(' | ');
+}
+
 export function errorTail(output: string, max = 20): string {
   const lines = output.split('\n').filter((l) => l.trim() !== '');
   if (lines.length <= max) return lines.join('\n');

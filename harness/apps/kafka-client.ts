@@ -1,7 +1,7 @@
 // The Kafka fixture as the suites talk to it: its settings (app.kafka in fixture.yaml), the
 // bootstrap list, the topic created through k6 (kafka-admin.js), a topic's partition metadata
 // from a k6 pod, and the waits on it (every partition in sync, a producer making progress).
-import { Impossible } from '../errors.ts';
+import { Impossible, lastLines } from '../errors.ts';
 import { K6Job, parseMarker, runK6 } from '../load/k6.ts';
 import type { SuiteSession } from '../suite/session.ts';
 import { poll } from '../wait/poll.ts';
@@ -51,7 +51,7 @@ export async function deployZkKafka(session: SuiteSession): Promise<{ z: ZkSetti
   await waitForQuorum(session, z, memberNames(z), session.cfg.timeouts.quorum);
   const k = kafkaTarget(session);
   const t = await createTopic(session, k);
-  if (t.exitCode !== 0 || !t.result) throw new Error(`creating topic ${k.topic} failed (k6 ${t.outcome}): ${t.logs.trim().split('\n').slice(-3).join(' | ')}`);
+  if (t.exitCode !== 0 || !t.result) throw new Error(`creating topic ${k.topic} failed (k6 ${t.outcome}): ${lastLines(t.logs)}`);
   return { z, k, minIsr: Number(t.result.config['min.insync.replicas'] ?? '1') };
 }
 

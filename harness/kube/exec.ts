@@ -2,7 +2,7 @@
 // client-node's Exec resolves when the socket opens; this resolves on the final status frame.
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
-import { ExecError, TimeoutError, shellQuote } from '../errors.ts';
+import { ExecError, TimeoutError, lastLines, shellQuote } from '../errors.ts';
 import { debug } from '../log.ts';
 import { trackWait } from '../wait/accounting.ts';
 import type { Kube } from './client.ts';
@@ -72,7 +72,7 @@ export async function execInPod(
 export async function execOk(kube: Kube, target: { namespace: string; pod: string; container: string }, argv: string[], opts: { timeoutMs: number }): Promise<string> {
   const r = await execInPod(kube, target, argv, opts);
   if (r.exitCode !== 0) {
-    throw new ExecError(`\`${shellQuote(argv)}\` in ${target.namespace}/${target.pod} exited ${r.exitCode}: ${(r.stderr || r.message || r.stdout).trim().split('\n').slice(-3).join(' | ')}`, r.exitCode);
+    throw new ExecError(`\`${shellQuote(argv)}\` in ${target.namespace}/${target.pod} exited ${r.exitCode}: ${lastLines(r.stderr || r.message || r.stdout)}`, r.exitCode);
   }
   return r.stdout;
 }

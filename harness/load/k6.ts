@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { PROJECT_ROOT } from '../config.ts';
-import { ExecError, Impossible } from '../errors.ts';
+import { ExecError, Impossible, lastLines } from '../errors.ts';
 import { K6_IMAGE } from '../images/catalog.ts';
 import { applyObjects } from '../kube/apply.ts';
 import { api } from '../kube/client.ts';
@@ -132,7 +132,7 @@ export class K6Job {
     // k6 ends a one-shot script by itself (its maxDuration) before the exec bound cuts it off
     const envArgs = Object.entries({ MAX_DURATION: k6Duration(this.session.cfg.timeouts.k6Script), ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     const r = await execInPod(this.session.kube, { namespace: this.session.namespace, pod: this.pod, container: 'k6' }, [...K6_RUN, ...envArgs, `/scripts/${script}`], { timeoutMs: this.session.cfg.timeouts.exec });
-    if (r.exitCode !== 0) throw new ExecError(`k6 ${script} in ${this.pod} exited ${r.exitCode} (${k6Outcome(r.exitCode)}): ${(r.stderr + r.stdout).trim().split('\n').slice(-3).join(' | ')}`, r.exitCode);
+    if (r.exitCode !== 0) throw new ExecError(`k6 ${script} in ${this.pod} exited ${r.exitCode} (${k6Outcome(r.exitCode)}): ${lastLines(r.stderr + r.stdout)}`, r.exitCode);
     return `${r.stdout}\n${r.stderr}`;
   }
 

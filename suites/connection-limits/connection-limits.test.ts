@@ -11,6 +11,7 @@ import { addressUses, judgeEffectiveLimit, judgeHeadroom, type ProbeResult } fro
 import { parseMarker, runK6 } from '../../harness/load/k6.ts';
 import { describePods, waitForRollout } from '../../harness/kube/statefulset.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
+import { lastLines } from '../../harness/errors.ts';
 
 let z: ZkSettings;
 let probe: ProbeResult[] = [];
@@ -50,7 +51,7 @@ s.check('effective-limit', "each server's effective per-address limit, measured 
   const r = await runK6(session, 'zk-probe.js', { ZK_SERVERS: servers.join(','), ADMIN_PORT: String(z.adminPort), CAP: '100', TIMEOUT_MS: String(session.cfg.timeouts.probe) }, session.cfg.timeouts.load);
   c.measure('probeMs', performance.now() - t0);
   probe = parseMarker<ProbeResult[]>(r.logs) ?? [];
-  if (r.exitCode !== 0 || probe.length !== servers.length) c.fail(`the connection probe (k6 Job, pod ${r.pod}) ended ${r.outcome} without results for every server: ${r.logs.trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.exitCode !== 0 || probe.length !== servers.length) c.fail(`the connection probe (k6 Job, pod ${r.pod}) ended ${r.outcome} without results for every server: ${lastLines(r.logs)}`);
   const after = await zkReadySince(session);
   // a member that was Ready before the probe and is not now, or became unready and Ready again meanwhile
   const flapped = [...before].filter(([p, v]) => v.startsWith('True@') && after.get(p) !== v).map(([p]) => p);

@@ -22,7 +22,7 @@ import { poll } from '../../harness/wait/poll.ts';
 import { baselinePhase, writeAvailability, type Phase } from '../../harness/apps/write-availability.ts';
 import { AVAILABILITY_BOUNDS } from '../../harness/apps/availability-bounds.ts';
 import type { ProducerLog } from '../../harness/apps/kafka-verify.ts';
-import { Impossible, TimeoutError, formatMs } from '../../harness/errors.ts';
+import { Impossible, TimeoutError, formatMs, lastLines } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 
 let k: KafkaTarget;
@@ -150,7 +150,7 @@ s.check('guarantee', 'the topic keeps acknowledged writes on a majority: RF ≥ 
   const T = session.cfg.timeouts;
   const r = await createTopic(session, k);
   const res = r.result;
-  if (r.exitCode !== 0 || !res) return c.fail(`creating topic ${topic} failed (k6 ${r.outcome}): ${r.logs.trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.exitCode !== 0 || !res) return c.fail(`creating topic ${topic} failed (k6 ${r.outcome}): ${lastLines(r.logs)}`);
   if (res.metadata.length !== k.partitions) c.fail(`topic ${topic} reports ${res.metadata.length} partitions, expected ${k.partitions}: the brokers did not serve its metadata within ${formatMs(T.quorum)}`);
   const rf = Math.min(...res.metadata.map((p) => p.replicas.length));
   const minIsr = Number(res.config['min.insync.replicas'] ?? '1');
@@ -228,7 +228,7 @@ s.check('acked-messages-kept', 'no acknowledged message is lost through leader d
   const summary = parseMarker<Summary>(done.logs, 'ORDINAL-K6-SUMMARY');
   const readBack = await readTopicBack(session, k);
   const recs = readBack.records;
-  if (readBack.exitCode !== 0) c.fail(`reading topic ${topic} back failed (k6 ${readBack.outcome}): ${readBack.logs.trim().split('\n').slice(-3).join(' | ')}`);
+  if (readBack.exitCode !== 0) c.fail(`reading topic ${topic} back failed (k6 ${readBack.outcome}): ${lastLines(readBack.logs)}`);
   const v = verify(log, recs);
   const lat = summary?.metrics.kafka_produce_ms?.values ?? {};
   const seconds = (summary?.state.testRunDurationMs ?? 1) / 1000;

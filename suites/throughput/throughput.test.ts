@@ -13,6 +13,7 @@ import { parseMarker, runK6 } from '../../harness/load/k6.ts';
 import { parseLoadValue } from '../../harness/apps/load-settings.ts';
 import { execInPod } from '../../harness/kube/exec.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
+import { lastLines } from '../../harness/errors.ts';
 
 let k: KafkaTarget;
 
@@ -36,7 +37,7 @@ async function perfTest(session: SuiteSession, records: number): Promise<PerfTes
     '--producer-props', `bootstrap.servers=${k.brokers}`, 'acks=all',
   ]);
   const summary = r.ok ? parsePerfTest(r.out) : undefined;
-  if (!summary) throw new Error(`kafka-producer-perf-test (${records} records) printed no summary: ${r.out.trim().split('\n').slice(-3).join(' | ')}`);
+  if (!summary) throw new Error(`kafka-producer-perf-test (${records} records) printed no summary: ${lastLines(r.out)}`);
   return summary;
 }
 
@@ -44,7 +45,7 @@ async function perfTest(session: SuiteSession, records: number): Promise<PerfTes
 async function endOffsets(session: SuiteSession): Promise<number> {
   const r = await kafkaTool(session, 'org.apache.kafka.tools.GetOffsetShell', ['--bootstrap-server', k.brokers, '--topic', k.topic, '--time', '-1']);
   const sum = r.ok ? sumOffsets(r.out, k.topic) : undefined;
-  if (sum === undefined) throw new Error(`GetOffsetShell gave no end offsets for ${k.topic}: ${r.out.trim().split('\n').slice(-3).join(' | ')}`);
+  if (sum === undefined) throw new Error(`GetOffsetShell gave no end offsets for ${k.topic}: ${lastLines(r.out)}`);
   return sum;
 }
 
@@ -61,7 +62,7 @@ s.check('producer-throughput', `k6 with ordinal's extension produces at least ${
   const before = await endOffsets(session);
   const run = await runK6(session, 'kafka-throughput.js', { BROKERS: k.brokers, TOPIC: k.topic, ACKS: 'all', VUS: String(vus), BATCH: String(batch), SIZE: String(B.recordBytes), DURATION: `${B.seconds}s`, RUN_ID: session.ctx.runId }, T.load);
   const k6 = parseMarker<K6Throughput>(run.logs);
-  if (!k6) throw new Error(`k6 kafka-throughput.js ended (${run.outcome}) without its result: ${run.logs.trim().split('\n').slice(-3).join(' | ')}`);
+  if (!k6) throw new Error(`k6 kafka-throughput.js ended (${run.outcome}) without its result: ${lastLines(run.logs)}`);
   const written = (await endOffsets(session)) - before;
   // the check line prints the first three: both rates and the ratio
   c.measure('javaPerSec', Math.round(java.perSec), 'count');
