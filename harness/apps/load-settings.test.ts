@@ -15,5 +15,12 @@ describe('producer load settings', () => {
     expect(() => parseLoadValue('vus', 'x', '--load-vus')).toThrow('--load-vus "x" is not a whole number from 1 to 2000');
     expect(() => resolveLoad(undefined, { rate: 'lots' })).toThrow('app.kafka.load.rate "lots"');
     expect(parseLoadValue('rate', ' 300 ', '--load-rate')).toBe(300);
+    try {
+      parseLoadValue('batch', 20_000, 'app.kafka.load.batch');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as InputError).message).toBe('app.kafka.load.batch 20000 is not a whole number from 1 to 10000');
+      expect((e as InputError).fix).toBe('give the messages per k6 send of the throughput suite, e.g. app.kafka.load.batch 500');
+    }
   });
 });

@@ -15,12 +15,19 @@ export interface LoadSettings {
 export const DEFAULT_LOAD = { rate: 40, vus: 4 } as const;
 export const LOAD_LIMITS = { rate: 100_000, vus: 2_000, batch: 10_000 } as const;
 
+/** What each load value is, for the fix of a bad one */
+const LOAD_MEANING = {
+  rate: { what: "the producer's messages per second", example: 2000 },
+  vus: { what: 'the number of k6 virtual users', example: 32 },
+  batch: { what: 'the messages per k6 send of the throughput suite', example: 500 },
+} as const;
+
 /** A positive whole number within its limit, or undefined when not given; one line of cause and fix otherwise. */
 export function parseLoadValue(what: 'rate' | 'vus' | 'batch', value: unknown, where: string): number | undefined {
   if (value === undefined) return undefined;
   const n = typeof value === 'number' ? value : /^\d+$/.test(String(value).trim()) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > LOAD_LIMITS[what]) {
-    throw new InputError(`${where} ${JSON.stringify(value)} is not a whole number from 1 to ${LOAD_LIMITS[what]}`, what === 'rate' ? `give the producer's messages per second, e.g. ${where} 2000` : what === 'vus' ? `give the number of k6 virtual users, e.g. ${where} 32` : `give the messages per k6 send of the throughput suite, e.g. ${where} 500`);
+    throw new InputError(`${where} ${JSON.stringify(value)} is not a whole number from 1 to ${LOAD_LIMITS[what]}`, `give ${LOAD_MEANING[what].what}, e.g. ${where} ${LOAD_MEANING[what].example}`);
   }
   return n;
 }
@@ -32,8 +39,25 @@ export function resolveLoad(run: { rate?: number; vus?: number } | undefined, fi
   return { rate, vus, maxVus: Math.max(16, vus * 4) };
 }
 
+/** The fixture's app.kafka.load, as written (validated where it is read) */
+function fixtureLoad(session: SuiteSession): { rate?: unknown; vus?: unknown; batch?: unknown } {
+  return ((session.fixture.app.kafka as { load?: object } | undefined)?.load ?? {}) as { rate?: unknown; vus?: unknown; batch?: unknown };
+}
+
 export function loadSettings(session: SuiteSession): LoadSettings {
-  return resolveLoad(session.ctx.load, (session.fixture.app.kafka as { load?: unknown } | undefined)?.load);
+  return resolveLoad(session.ctx.load, fixtureLoad(session));
+}
+
+/**
+ * The throughput suite's k6: VUs from the run (--load-vus), else app.kafka.load.vus, else the
+ * benchmark's own; messages per send from app.kafka.load.batch, else the benchmark's own.
+ */
+export function throughputLoad(session: SuiteSession, defaults: { vus: number; batch: number }): { vus: number; batch: number } {
+  const f = fixtureLoad(session);
+  return {
+    vus: session.ctx.load?.vus ?? parseLoadValue('vus', f.vus, 'app.kafka.load.vus') ?? defaults.vus,
+    batch: parseLoadValue('batch', f.batch, 'app.kafka.load.batch') ?? defaults.batch,
+  };
 }
 
 /** kafka-produce.js's environment for it */

@@ -10,7 +10,7 @@ import { defineSuite } from '../../harness/suite/check.ts';
 import { deployZkKafka, type KafkaTarget } from '../../harness/apps/kafka-client.ts';
 import { PRODUCER_BENCH as B, judgeThroughput, parsePerfTest, sizeRun, sumOffsets, type K6Throughput, type PerfTestSummary } from '../../harness/apps/producer-bench.ts';
 import { parseMarker, runK6 } from '../../harness/load/k6.ts';
-import { parseLoadValue } from '../../harness/apps/load-settings.ts';
+import { throughputLoad } from '../../harness/apps/load-settings.ts';
 import { execInPod } from '../../harness/kube/exec.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 import { lastLines } from '../../harness/errors.ts';
@@ -54,10 +54,7 @@ s.check('producer-throughput', `k6 with ordinal's extension produces at least ${
   // the JVM warms up over the first runs: size each run from the one before, until one lasts minSeconds (at most two sized runs)
   let java = await perfTest(session, sizeRun(await perfTest(session, B.calibrationRecords)));
   if (java.records / java.perSec < B.minSeconds) java = await perfTest(session, sizeRun(java));
-  // the run's --load-vus, else the fixture's app.kafka.load (vus, batch), else the benchmark's own
-  const load = ((session.fixture.app.kafka as { load?: { vus?: unknown; batch?: unknown } } | undefined)?.load ?? {});
-  const vus = session.ctx.load?.vus ?? parseLoadValue('vus', load.vus, 'app.kafka.load.vus') ?? B.vus;
-  const batch = parseLoadValue('batch', load.batch, 'app.kafka.load.batch') ?? B.batch;
+  const { vus, batch } = throughputLoad(session, B);
   const T = session.cfg.timeouts;
   const before = await endOffsets(session);
   const run = await runK6(session, 'kafka-throughput.js', { BROKERS: k.brokers, TOPIC: k.topic, ACKS: 'all', VUS: String(vus), BATCH: String(batch), SIZE: String(B.recordBytes), DURATION: `${B.seconds}s`, RUN_ID: session.ctx.runId }, T.load);
