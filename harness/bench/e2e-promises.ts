@@ -119,13 +119,16 @@ export function sideBySide(specs: readonly E2eSpec[], checks: readonly CheckResu
   return PROMISES.map((p) => {
     const e2e = specs.find((s) => s.name === p.spec);
     const ordinal = p.checks.map((id) => checks.find((c) => c.id === id)).filter((c): c is CheckResult => Boolean(c));
-    const ordinalMs = ordinal.reduce((a, c) => a + c.durationMs, 0);
+    const ms = ordinalMs({ ordinal });
     const bothPassed = e2e?.state === 'passed' && ordinal.length === p.checks.length && ordinal.length > 0 && ordinal.every((c) => c.verdict === 'passed');
-    return { promise: p, ...(e2e ? { e2e } : {}), ordinal, ...(bothPassed && ordinalMs > 0 ? { ratio: e2e!.ms / ordinalMs } : {}) };
+    return { promise: p, ...(e2e ? { e2e } : {}), ordinal, ...(bothPassed && ms > 0 ? { ratio: e2e!.ms / ms } : {}) };
   });
 }
 
-export const ordinalMs = (row: SideBySideRow): number => row.ordinal.reduce((a, c) => a + c.durationMs, 0);
+/** ordinal's time for a row: its checks' durations summed */
+export function ordinalMs(row: Pick<SideBySideRow, 'ordinal'>): number {
+  return row.ordinal.reduce((a, c) => a + c.durationMs, 0);
+}
 
 /** The printed table: promises both check (with the ratio), then those one side checks, then the totals. */
 export function formatSideBySide(rows: readonly SideBySideRow[], walls: { e2eMs: number; ordinalMs: number; ordinalChecks: number }): string {
