@@ -4,20 +4,18 @@
 // reports/bench-<id>.json. Figures live here, not in timed tests.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PROJECT_ROOT, loadConfig } from '../config.ts';
-import { formatMs } from '../errors.ts';
+import { PROJECT_ROOT, loadConfig, type Config } from '../config.ts';
+import { InputError, OrdinalError, formatMs } from '../errors.ts';
 import { buildArtifacts } from '../images/builder.ts';
 import { ORDINAL_VERSION } from '../images/catalog.ts';
 import { clusterDown, clusterUp } from '../cluster/cluster.ts';
 import { newRunId, runSuites } from '../run/runner.ts';
 import { parse, list } from './args.ts';
-import { InputError, OrdinalError } from '../errors.ts';
 import { VERSIONS } from '../images/versions.ts';
 import { loadKube, checkReachable } from '../kube/client.ts';
 import { acquireClusterLock } from '../run/cluster-lock.ts';
 import { interruptSignal } from '../lifecycle.ts';
 import { info, yellow } from '../log.ts';
-import type { Config } from '../config.ts';
 import { ORDINAL_SUITES, formatSideBySide, sideBySide } from '../bench/e2e-promises.ts';
 import { prepareE2e, runE2e } from '../bench/e2e-run.ts';
 
@@ -97,12 +95,12 @@ async function againstE2e(cfg: Config, reportDir: string | undefined): Promise<n
   const up = await clusterUp(cfg);
   const kube = loadKube(up.kubeconfig);
   const version = await checkReachable(kube);
-  const [major, minor] = version.replace(/^v/, '').split('.');
-  const [wantMajor, wantMinor] = VERSIONS.kubernetes.split('.');
-  if (major !== wantMajor || minor !== wantMinor) {
+  const release = version.replace(/^v/, '').split(/[-+]/)[0]!;
+  const minorOf = (v: string) => v.split('.').slice(0, 2).join('.');
+  if (minorOf(release) !== minorOf(VERSIONS.kubernetes)) {
     throw new OrdinalError(`e2e.test is built at v${VERSIONS.kubernetes}, but cluster "${cfg.clusterName}" runs ${version}: a side-by-side needs the upstream specs of the cluster's release`, `recreate it on v${VERSIONS.kubernetes} (\`ordinal cluster down\`, then \`cluster up\`)`);
   }
-  if (version.replace(/^v/, '').split(/[-+]/)[0] !== VERSIONS.kubernetes) info('bench', yellow(`cluster runs ${version}, e2e.test is v${VERSIONS.kubernetes} (same minor)`));
+  if (release !== VERSIONS.kubernetes) info('bench', yellow(`cluster runs ${version}, e2e.test is v${VERSIONS.kubernetes} (same minor)`));
   const tools = await prepareE2e(cfg);
   // the upstream specs share the cluster like a suite does: a drain or node restart waits for them
   const unlock = await acquireClusterLock(kube.server, 'shared', { who: 'the upstream StatefulSet specs (bench --against-e2e)', timeoutMs: cfg.timeouts.clusterLock, signal: interruptSignal });
