@@ -210,9 +210,14 @@ s.check('versions', 'after the upgrade the API server and every node\'s kubelet 
   c.note(`API server ${r.apiVersion}; kubelets ${[...r.versions].map(([n, v]) => `${n} ${v}`).join(', ')}`);
 }, { needs: ['rolling-upgrade'] });
 
+/** The samples taken during one step. */
+function within<T extends { at: number }>(st: { from: number; to: number }, samples: T[]): T[] {
+  return samples.filter((x) => x.at >= st.from && x.at <= st.to);
+}
+
 /** The per-step line of a verdict over samples with an `at`. */
 function perStep<T extends { at: number }>(r: Recorded, samples: T[], judge: (xs: T[]) => string): string {
-  return r.steps.map((st) => `${st.name}: ${judge(samples.filter((x) => x.at >= st.from && x.at <= st.to))}`).join('; ');
+  return r.steps.map((st) => `${st.name}: ${judge(within(st, samples))}`).join('; ');
 }
 
 s.check('zookeeper-quorum', 'ZooKeeper keeps one serving quorum through every step of the upgrade (samples the restarting API server could not serve are left out, and said so)', async (c) => {
@@ -223,7 +228,7 @@ s.check('zookeeper-quorum', 'ZooKeeper keeps one serving quorum through every st
   c.measure('longestNoQuorumMs', v.longestNoQuorumMs);
   c.measure('samples', v.samples, 'count');
   for (const st of r.steps) {
-    const w = quorumThroughout(r.zk.filter((x) => x.at >= st.from && x.at <= st.to), bound);
+    const w = quorumThroughout(within(st, r.zk), bound);
     if (w.samples > 0) c.measure(`${st.node}.longestNoQuorumMs`, w.longestNoQuorumMs);
   }
   const blind = r.unobserved.length ? `; not observed while the API server did not answer (its execs go through it): ${r.unobserved.map((u) => `${formatMs(u.to - u.from)} from ${clockOf(new Date(u.from).toISOString())}`).join(', ')}` : '';
@@ -249,19 +254,14 @@ s.check('kafka-isr', 'every partition keeps a leader and ≥ min.insync.replicas
   const v = isrThroughout(r.watch.isr, opts);
   c.measure('longestUnderMinIsrMs', v.longestUnderMs);
   c.measure('smallestIsr', v.minIsrSeen, 'count');
+  const steps = r.steps.map((st) => ({ st, w: isrThroughout(within(st, r.watch.isr), opts) }));
   // a step with no answered sample (the API server away all along) has no smallest ISR to report
-  for (const st of r.steps) {
-    const w = isrThroughout(r.watch.isr.filter((x) => x.at >= st.from && x.at <= st.to), opts);
-    if (w.answered > 0) c.measure(`${st.node}.smallestIsr`, w.minIsrSeen, 'count');
-  }
+  for (const { st, w } of steps) if (w.answered > 0) c.measure(`${st.node}.smallestIsr`, w.minIsrSeen, 'count');
   if (!v.ok) {
     // the drains under which it happened, and what each evicted at once (a broker with the ZooKeeper member it talks to, the controller)
-    const bad = r.steps.filter((st) => {
-      const w = isrThroughout(r.watch.isr.filter((x) => x.at >= st.from && x.at <= st.to), opts);
-      return w.answered > 0 && !w.ok && st.evicted.length;
-    });
+    const bad = steps.filter(({ st, w }) => w.answered > 0 && !w.ok && st.evicted.length).map(({ st }) => st);
     const cause = bad.map((st) => `. The drain of ${st.node} evicted ${st.evicted.join(', ')} at once; their own account of the shutdown is in upgrade/members/drained-${st.node}-<pod>.log`).join('');
-    c.fail(`StatefulSet ${session.namespace}/${k.statefulSet} through the upgrade: ${v.message}${cause}. Per step: ${perStep(r, r.watch.isr, (xs) => isrThroughout(xs, opts).message)}`);
+    c.fail(`StatefulSet ${session.namespace}/${k.statefulSet} through the upgrade: ${v.message}${cause}. Per step: ${steps.map(({ st, w }) => `${st.name}: ${w.message}`).join('; ')}`);
   }
   c.note(v.message);
 }, { needs: ['rolling-upgrade'] });
