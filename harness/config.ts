@@ -40,6 +40,8 @@ export const DEFAULT_TIMEOUTS = {
   selfRecovery: '30s',
   /** one network probe inside the cluster (a ZooKeeper session, a four-letter word, an HTTP call) */
   probe: '3s',
+  /** one sample of a sampler beside faults (`srvr` on every ZooKeeper member, a topic's metadata): one not back by then is recorded as unanswered and the next taken */
+  sample: '15s',
   /** one round trip to the Docker engine, the API server or a registry */
   api: '30s',
   /** loading one image into every kind node */

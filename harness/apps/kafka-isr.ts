@@ -1,5 +1,5 @@
 // Whether every partition of a topic kept at least min.insync.replicas in sync (and a leader)
-// through a disruption, from metadata samples taken back to back while it ran. A sample the
+// through a disruption, from metadata samples taken while it ran (paced, each bounded). A sample the
 // brokers did not answer says nothing either way (leadership moving); a partition below the bound
 // counts from the last sample where all were fine to the next where they are again. Pure:
 // unit-tested on recorded samples.

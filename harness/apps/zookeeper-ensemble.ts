@@ -1,9 +1,9 @@
 // A ZooKeeper ensemble seen through its members: `srvr` on each member's client port (over exec,
 // so from 127.0.0.1 inside the pod), a quorum wait, and zkCli for znode reads and writes.
 import { ExecError, OrdinalError } from '../errors.ts';
-import { execInPod } from '../kube/exec.ts';
+import { execInPod, execPathFailed } from '../kube/exec.ts';
 import type { SuiteSession } from '../suite/session.ts';
-import { poll } from '../wait/poll.ts';
+import { poll, withDeadline } from '../wait/poll.ts';
 import { parseSrvr, type Srvr } from './zookeeper.ts';
 import type { QuorumSample } from './zookeeper-quorum.ts';
 
@@ -45,17 +45,22 @@ export interface Member {
   pod: string;
   srvr?: Srvr;
   error?: string;
+  /** its exec never reached the container (the API server or the kubelet failed it, or it hung past the sample's bound: `execPathFailed`), which says nothing of the member */
+  unanswered?: true;
 }
 
 export async function srvr(session: SuiteSession, z: ZkSettings, pod: string): Promise<Member> {
-  const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${z.clientPort} && printf srvr >&3 && timeout ${Math.ceil(session.cfg.timeouts.probe / 1000)} cat <&3`], { timeoutMs: session.cfg.timeouts.exec }).catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message, message: e.message }));
-  if (r.exitCode !== 0) return { pod, error: (r.stderr || r.message || `exit ${r.exitCode}`).trim().split('\n')[0] };
+  const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${z.clientPort} && printf srvr >&3 && timeout ${Math.ceil(session.cfg.timeouts.probe / 1000)} cat <&3`], { timeoutMs: session.cfg.timeouts.exec })
+    .catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message, message: e.message, pathFailed: execPathFailed(e) }));
+  const error = (r.stderr || r.message || `exit ${r.exitCode}`).trim().split('\n')[0];
+  const pathFailed = 'pathFailed' in r ? r.pathFailed : r.exitCode === 126 && !!r.message && execPathFailed(r.message);
+  if (r.exitCode !== 0) return { pod, error, ...(pathFailed ? { unanswered: true as const } : {}) };
   return { pod, srvr: parseSrvr(r.stdout) };
 }
 
 /** Each member's answer; an unreachable one with why its exec failed (the API server, the kubelet, the container). */
 export function describeMembers(ms: Member[]): string {
-  return ms.map((m) => `${m.pod}=${m.srvr ? (m.srvr.serving ? m.srvr.mode : 'not serving') : `unreachable (${m.error})`}`).join(', ');
+  return ms.map((m) => `${m.pod}=${m.srvr ? (m.srvr.serving ? m.srvr.mode : 'not serving') : `${m.unanswered ? 'no answer, the exec path failed' : 'unreachable'} (${m.error})`}`).join(', ');
 }
 
 export function quorumOf(ms: Member[]): { leader?: string; followers: string[]; ok: boolean } {
@@ -64,10 +69,11 @@ export function quorumOf(ms: Member[]): { leader?: string; followers: string[]; 
   return { leader: leaders[0], followers, ok: leaders.length === 1 && followers.length === ms.length - 1 };
 }
 
-/** One sample of the ensemble: `srvr` on each of `pods` at once, stamped with when it began. */
-export async function quorumSample(session: SuiteSession, z: ZkSettings, pods: string[]): Promise<QuorumSample> {
+/** One sample of the ensemble: `srvr` on each of `pods` at once, stamped with when it began; a member not back within `boundMs` is `unanswered`. */
+export async function quorumSample(session: SuiteSession, z: ZkSettings, pods: string[], boundMs = session.cfg.timeouts.exec): Promise<QuorumSample> {
   const at = Date.now();
-  return { at, members: await Promise.all(pods.map((p) => srvr(session, z, p))) };
+  const late = (pod: string): Member => ({ pod, error: `no answer within ${boundMs / 1000} s (the exec hung)`, unanswered: true });
+  return { at, members: await Promise.all(pods.map((p) => withDeadline(srvr(session, z, p), boundMs, 'late').catch(() => late(p)))) };
 }
 
 /** Polls `srvr` on the given members until exactly one leads and the others follow. */

@@ -68,3 +68,25 @@ describe('samples the API server could not serve', () => {
     expect(splitObserved([looking], outages).observed).toHaveLength(1);
   });
 });
+
+describe('inconclusive samples (a member\'s exec hung past the sample bound)', () => {
+  const hung = (pod: string): Member => ({ pod, error: 'no answer within 15 s (the exec hung)', unanswered: true });
+  it('are skipped when only hung members stand against the quorum: a 60 s hang is not 60 s without quorum', () => {
+    const ok = samples('FLF');
+    const xs: QuorumSample[] = [ok[0]!, ...Array.from({ length: 4 }, (_, i) => ({ at: T0 + 15_000 * (i + 1), members: [hung('zk-0'), m('zk-1', 'leader'), hung('zk-2')] })), { ...ok[0]!, at: T0 + 75_000 }];
+    const v = quorumThroughout(xs, { size: 3, maxNoQuorumMs: 10_000 });
+    expect(v.ok).toBe(true);
+    expect(v.inconclusive).toBe(4);
+    expect(v.message).toContain('4 samples skipped: the exec path failed');
+  });
+  it('are kept when a member that answered was not serving, or a member was unreachable for a reason of its own', () => {
+    const looking: QuorumSample = { at: T0 + 500, members: [hung('zk-0'), m('zk-1', 'none'), hung('zk-2')] };
+    const refused: QuorumSample = { at: T0 + 500, members: [hung('zk-0'), m('zk-1', 'leader'), m('zk-2')] };
+    for (const bad of [looking, refused]) {
+      const xs = [samples('FLF')[0]!, bad, ...Array.from({ length: 30 }, (_, i) => ({ ...bad, at: T0 + 1000 + i * 500 }))];
+      const v = quorumThroughout(xs, { size: 3, maxNoQuorumMs: 10_000 });
+      expect(v.ok).toBe(false);
+      expect(v.inconclusive).toBe(0);
+    }
+  });
+});

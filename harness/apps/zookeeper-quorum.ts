@@ -1,5 +1,6 @@
 // Whether a ZooKeeper ensemble kept a serving quorum through a change, from `srvr` samples of every
-// member taken back to back while the change ran. Pure: unit-tested on recorded samples.
+// member taken while the change ran (paced and each bounded: harness/apps/stateful-load.ts). Pure:
+// unit-tested on recorded samples.
 import { clockOf } from '../timeline/model.ts';
 import { describeMembers, type Member } from './zookeeper-ensemble.ts';
 
@@ -9,9 +10,11 @@ export interface QuorumSample {
   members: Member[];
 }
 
+const servingMember = (m: Member) => !!m.srvr?.serving && (m.srvr.mode === 'leader' || m.srvr.mode === 'follower');
+
 /** One leader serving and, with it, a majority of `size` members serving (leader or follower). */
 export function hasQuorum(s: QuorumSample, size: number): boolean {
-  const serving = s.members.filter((m) => m.srvr?.serving && (m.srvr.mode === 'leader' || m.srvr.mode === 'follower'));
+  const serving = s.members.filter(servingMember);
   return serving.filter((m) => m.srvr!.mode === 'leader').length === 1 && serving.length > size / 2;
 }
 
@@ -55,11 +58,21 @@ export function splitObserved(samples: readonly QuorumSample[], outages: Readonl
   sorted.forEach((x, i) => {
     const end = sorted[i + 1]?.at ?? x.at + 1000;
     const inOutage = outages.some((o) => o.from <= end && o.to >= x.at);
-    const onlyUnreachableAgainst = x.members.some((m) => !m.srvr) && x.members.every((m) => !m.srvr || (m.srvr.serving && (m.srvr.mode === 'leader' || m.srvr.mode === 'follower'))) && !hasQuorum(x, x.members.length);
+    const onlyUnreachableAgainst = x.members.some((m) => !m.srvr) && x.members.every((m) => !m.srvr || servingMember(m)) && !hasQuorum(x, x.members.length);
     const blind = x.members.length > 0 && inOutage && onlyUnreachableAgainst;
     (blind ? unobserved : observed).push(x);
   });
   return { observed, unobserved };
+}
+
+/**
+ * A sample against a quorum only because some members' execs never reached them (`unanswered`:
+ * the API server or the kubelet failed the exec, or it hung past the sampler's bound), every
+ * member that did answer serving, says nothing: the exec path failed, not ZooKeeper. The verdict
+ * skips it (the sample before stands until the next one).
+ */
+export function inconclusive(s: QuorumSample, size: number): boolean {
+  return s.members.some((m) => m.unanswered) && s.members.every((m) => m.unanswered || servingMember(m)) && !hasQuorum(s, size);
 }
 
 export interface QuorumVerdict {
@@ -68,6 +81,8 @@ export interface QuorumVerdict {
   /** the longest stretch without a quorum, ms (from the last sample with one to the next) */
   longestNoQuorumMs: number;
   samples: number;
+  /** samples skipped as `inconclusive` (the exec path failed) */
+  inconclusive: number;
   /** leaders seen, in order (a change of leader is an election) */
   leaders: string[];
   /** the longest stretch without a quorum (ms since the epoch), for a timeline excerpt */
@@ -75,7 +90,10 @@ export interface QuorumVerdict {
 }
 
 /** A serving quorum throughout, but for stretches no longer than `maxNoQuorumMs` (one election). */
-export function quorumThroughout(samples: QuorumSample[], opts: { size: number; maxNoQuorumMs: number }): QuorumVerdict {
+export function quorumThroughout(all: QuorumSample[], opts: { size: number; maxNoQuorumMs: number }): QuorumVerdict {
+  const samples = all.filter((s) => !inconclusive(s, opts.size));
+  const skipped = all.length - samples.length;
+  const skippedNote = skipped ? ` (${skipped} samples skipped: the exec path failed for the members against a quorum)` : '';
   let longest = 0;
   let worst: { from: number; to: number } | undefined;
   let lastOk: number | undefined = samples[0]?.at;
@@ -105,12 +123,12 @@ export function quorumThroughout(samples: QuorumSample[], opts: { size: number; 
   const worstSample = worst ? samples.find((s) => s.at > worst!.from && !hasQuorum(s, opts.size)) : undefined;
   const ok = samples.length > 0 && !stillLost && longest <= opts.maxNoQuorumMs;
   const where = worst ? `from ${clockOf(new Date(worst.from).toISOString())} to ${clockOf(new Date(worst.to).toISOString())}` : '';
-  const message = samples.length === 0
-    ? 'no sample of the ensemble was taken'
+  const message = (samples.length === 0
+    ? `no conclusive sample of the ensemble was taken${skippedNote}`
     : stillLost
       ? `the ensemble had no serving quorum at the end (since ${clockOf(new Date(lastOk ?? end!.at).toISOString())}: ${describe(end!)})`
       : longest > opts.maxNoQuorumMs
         ? `the ensemble had no serving quorum for ${(longest / 1000).toFixed(1)} s ${where} (bound ${opts.maxNoQuorumMs / 1000} s, one election)${worstSample ? `; e.g. ${describe(worstSample)}` : ''}`
-        : `a serving quorum in ${samples.length} samples but for ${(longest / 1000).toFixed(1)} s at most${where ? ` (${where})` : ''}; leaders ${leaders.join(' → ') || 'none'}`;
-  return { ok, message, longestNoQuorumMs: longest, samples: samples.length, leaders, ...(worst ? { worst } : {}) };
+        : `a serving quorum in ${samples.length} samples but for ${(longest / 1000).toFixed(1)} s at most${where ? ` (${where})` : ''}; leaders ${leaders.join(' → ') || 'none'}`) + (samples.length ? skippedNote : '');
+  return { ok, message, longestNoQuorumMs: longest, samples: samples.length, inconclusive: skipped, leaders, ...(worst ? { worst } : {}) };
 }

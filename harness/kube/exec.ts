@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import { ExecError, TimeoutError, lastLines, shellQuote } from '../errors.ts';
+import { isNetworkError } from '../wait/retryable.ts';
 import { debug } from '../log.ts';
 import { trackWait } from '../wait/accounting.ts';
 import type { Kube } from './client.ts';
@@ -66,6 +67,27 @@ export async function execInPod(
       ws?.close();
     }
   });
+}
+
+/**
+ * Whether an error `execInPod` threw means the exec never reached the container, so it says
+ * nothing of the target: the connection to the API server failed (refused, reset, TLS cut off),
+ * the API server or the kubelet could not carry it (401/403 while the API server starts, 5xx), or
+ * it hung past its bound. A 400 or 404 (the pod or its container is not there) is the target's own
+ * state; so is anything the command itself answered (execInPod resolves those with an exit code).
+ * Also given the message of a Failure status execInPod resolved (`ExecResult.message`).
+ * Recorded in an upgrade rehearsal: 290 "Client network socket disconnected before secure TLS
+ * connection was established", 124 ECONNRESET and 3 "Unexpected server response: 403" while
+ * `kubeadm upgrade apply` restarted the API server, against 35 × 400 for an evicted member.
+ */
+export function execPathFailed(err: unknown): boolean {
+  if (err instanceof TimeoutError) return true;
+  const message = (err as Error)?.message ?? String(err);
+  // the API server's own Failure status (execInPod resolves it, exit code 126): it could not reach the kubelet
+  if (/error dialing backend|error sending request/.test(message)) return true;
+  const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
+  if (status) return status === '401' || status === '403' || status.startsWith('5');
+  return isNetworkError(err);
 }
 
 /** exec that throws ExecError (with stderr and the API message) unless the command exits 0. */

@@ -10,7 +10,7 @@ export function isTransientStatus(status: number): boolean {
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
-const NETWORK_TEXT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|EPIPE|socket hang up|fetch failed|connection (reset|refused)|websocket|Unexpected server response/i;
+const NETWORK_TEXT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|EPIPE|socket hang up|socket disconnected|fetch failed|connection (reset|refused)|websocket|Unexpected server response/i;
 const PROGRAMMING = new Set(['TypeError', 'ReferenceError', 'SyntaxError', 'RangeError']);
 
 /** The error and its `cause`s, outermost first. */

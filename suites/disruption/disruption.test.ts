@@ -4,7 +4,7 @@
 // uncordoned, then the next. The next node's drain starts while the previous node's members are
 // still out, as a node pool upgrading two nodes at a time does: its evictions must be refused
 // (429) by the PodDisruptionBudgets until those members are back, and then go through. Meanwhile
-// `srvr` on every ZooKeeper member and the topic's metadata are sampled back to back: ZooKeeper
+// `srvr` on every ZooKeeper member and the topic's metadata are sampled (paced, each bounded): ZooKeeper
 // must keep one serving quorum and every partition ≥ min.insync.replicas in sync, or the suite says
 // for how long they did not. At the end every acknowledged message and every znode is read back.
 // A member whose local volume pins it to the cordoned node cannot come back until the uncordon:

@@ -220,13 +220,14 @@ function perStep<T extends { at: number }>(r: Recorded, samples: T[], judge: (xs
   return r.steps.map((st) => `${st.name}: ${judge(within(st, samples))}`).join('; ');
 }
 
-s.check('zookeeper-quorum', 'ZooKeeper keeps one serving quorum through every step of the upgrade (samples the restarting API server could not serve are left out, and said so)', async (c) => {
+s.check('zookeeper-quorum', 'ZooKeeper keeps one serving quorum through every step of the upgrade (samples whose execs the restarting API server or kubelet could not carry are left out, and said so)', async (c) => {
   const { session } = c;
   const r = recorded!;
   const bound = { size: z.replicas, maxNoQuorumMs: AVAILABILITY_BOUNDS.zookeeper.maxNoQuorumMs };
   const v = quorumThroughout(r.zk, bound);
   c.measure('longestNoQuorumMs', v.longestNoQuorumMs);
   c.measure('samples', v.samples, 'count');
+  c.measure('inconclusiveSamples', v.inconclusive, 'count');
   for (const st of r.steps) {
     const w = quorumThroughout(within(st, r.zk), bound);
     if (w.samples > 0) c.measure(`${st.node}.longestNoQuorumMs`, w.longestNoQuorumMs);
