@@ -3,7 +3,7 @@
 import { ExecError, OrdinalError } from '../errors.ts';
 import { execInPod, execPathFailed } from '../kube/exec.ts';
 import type { SuiteSession } from '../suite/session.ts';
-import { poll, withDeadline } from '../wait/poll.ts';
+import { poll } from '../wait/poll.ts';
 import { parseSrvr, type Srvr } from './zookeeper.ts';
 import type { QuorumSample } from './zookeeper-quorum.ts';
 
@@ -45,12 +45,13 @@ export interface Member {
   pod: string;
   srvr?: Srvr;
   error?: string;
-  /** its exec never reached the container (the API server or the kubelet failed it, or it hung past the sample's bound: `execPathFailed`), which says nothing of the member */
+  /** its exec never reached the container (the API server or the kubelet failed it, or it ran out of its bound: `execPathFailed`), which says nothing of the member */
   unanswered?: true;
 }
 
-export async function srvr(session: SuiteSession, z: ZkSettings, pod: string): Promise<Member> {
-  const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${z.clientPort} && printf srvr >&3 && timeout ${Math.ceil(session.cfg.timeouts.probe / 1000)} cat <&3`], { timeoutMs: session.cfg.timeouts.exec })
+/** `srvr` on one member; its exec bounded by `timeoutMs` (one that runs out is `unanswered`, like any exec that never reached the member). */
+export async function srvr(session: SuiteSession, z: ZkSettings, pod: string, timeoutMs = session.cfg.timeouts.exec): Promise<Member> {
+  const r = await execInPod(session.kube, { namespace: session.namespace, pod, container: z.container }, ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${z.clientPort} && printf srvr >&3 && timeout ${Math.ceil(session.cfg.timeouts.probe / 1000)} cat <&3`], { timeoutMs })
     .catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message, message: e.message, pathFailed: execPathFailed(e) }));
   const error = (r.stderr || r.message || `exit ${r.exitCode}`).trim().split('\n')[0];
   const pathFailed = 'pathFailed' in r ? r.pathFailed : r.exitCode === 126 && !!r.message && execPathFailed(r.message);
@@ -69,11 +70,10 @@ export function quorumOf(ms: Member[]): { leader?: string; followers: string[]; 
   return { leader: leaders[0], followers, ok: leaders.length === 1 && followers.length === ms.length - 1 };
 }
 
-/** One sample of the ensemble: `srvr` on each of `pods` at once, stamped with when it began; a member not back within `boundMs` is `unanswered`. */
+/** One sample of the ensemble: `srvr` on each of `pods` at once, stamped with when it began; a member whose exec is not back within `boundMs` is `unanswered`. */
 export async function quorumSample(session: SuiteSession, z: ZkSettings, pods: string[], boundMs = session.cfg.timeouts.exec): Promise<QuorumSample> {
   const at = Date.now();
-  const late = (pod: string): Member => ({ pod, error: `no answer within ${boundMs / 1000} s (the exec hung)`, unanswered: true });
-  return { at, members: await Promise.all(pods.map((p) => withDeadline(srvr(session, z, p), boundMs, 'late').catch(() => late(p)))) };
+  return { at, members: await Promise.all(pods.map((p) => srvr(session, z, p, boundMs))) };
 }
 
 /** Polls `srvr` on the given members until exactly one leads and the others follow. */

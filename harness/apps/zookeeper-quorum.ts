@@ -12,6 +12,11 @@ export interface QuorumSample {
 
 const servingMember = (m: Member) => !!m.srvr?.serving && (m.srvr.mode === 'leader' || m.srvr.mode === 'follower');
 
+/** No quorum in `s`, and only members `excused` stand against one: some are, and every other member serves. */
+function againstQuorumOnlyBy(s: QuorumSample, size: number, excused: (m: Member) => boolean): boolean {
+  return s.members.some(excused) && s.members.every((m) => excused(m) || servingMember(m)) && !hasQuorum(s, size);
+}
+
 /** One leader serving and, with it, a majority of `size` members serving (leader or follower). */
 export function hasQuorum(s: QuorumSample, size: number): boolean {
   const serving = s.members.filter(servingMember);
@@ -58,8 +63,7 @@ export function splitObserved(samples: readonly QuorumSample[], outages: Readonl
   sorted.forEach((x, i) => {
     const end = sorted[i + 1]?.at ?? x.at + 1000;
     const inOutage = outages.some((o) => o.from <= end && o.to >= x.at);
-    const onlyUnreachableAgainst = x.members.some((m) => !m.srvr) && x.members.every((m) => !m.srvr || servingMember(m)) && !hasQuorum(x, x.members.length);
-    const blind = x.members.length > 0 && inOutage && onlyUnreachableAgainst;
+    const blind = x.members.length > 0 && inOutage && againstQuorumOnlyBy(x, x.members.length, (m) => !m.srvr);
     (blind ? unobserved : observed).push(x);
   });
   return { observed, unobserved };
@@ -72,7 +76,7 @@ export function splitObserved(samples: readonly QuorumSample[], outages: Readonl
  * skips it (the sample before stands until the next one).
  */
 export function inconclusive(s: QuorumSample, size: number): boolean {
-  return s.members.some((m) => m.unanswered) && s.members.every((m) => m.unanswered || servingMember(m)) && !hasQuorum(s, size);
+  return againstQuorumOnlyBy(s, size, (m) => !!m.unanswered);
 }
 
 export interface QuorumVerdict {
@@ -124,11 +128,11 @@ export function quorumThroughout(all: QuorumSample[], opts: { size: number; maxN
   const ok = samples.length > 0 && !stillLost && longest <= opts.maxNoQuorumMs;
   const where = worst ? `from ${clockOf(new Date(worst.from).toISOString())} to ${clockOf(new Date(worst.to).toISOString())}` : '';
   const message = (samples.length === 0
-    ? `no conclusive sample of the ensemble was taken${skippedNote}`
+    ? 'no conclusive sample of the ensemble was taken'
     : stillLost
       ? `the ensemble had no serving quorum at the end (since ${clockOf(new Date(lastOk ?? end!.at).toISOString())}: ${describe(end!)})`
       : longest > opts.maxNoQuorumMs
         ? `the ensemble had no serving quorum for ${(longest / 1000).toFixed(1)} s ${where} (bound ${opts.maxNoQuorumMs / 1000} s, one election)${worstSample ? `; e.g. ${describe(worstSample)}` : ''}`
-        : `a serving quorum in ${samples.length} samples but for ${(longest / 1000).toFixed(1)} s at most${where ? ` (${where})` : ''}; leaders ${leaders.join(' → ') || 'none'}`) + (samples.length ? skippedNote : '');
+        : `a serving quorum in ${samples.length} samples but for ${(longest / 1000).toFixed(1)} s at most${where ? ` (${where})` : ''}; leaders ${leaders.join(' → ') || 'none'}`) + skippedNote;
   return { ok, message, longestNoQuorumMs: longest, samples: samples.length, inconclusive: skipped, leaders, ...(worst ? { worst } : {}) };
 }
