@@ -1,6 +1,6 @@
 // ZooKeeper and Kafka under load, watched: a k6 producer (acks as the fixture says) and an idle k6
 // probe pod start, a znode is written, and `srvr` on every ZooKeeper member and the topic's
-// metadata are sampled until the caller stops them: paced by the poll helper (SAMPLE_PACE_MS after
+// metadata are sampled until the caller stops them (wait/sampler.ts: paced, SAMPLE_PACE_MS after
 // each sample), each sample bounded (`sample` in the timeout table; a member or a metadata request
 // not back by then is recorded as unanswered and the next sample taken). At the end the producer's log is
 // parsed and the whole topic read back. The disruption and upgrade suites both do their faults in
@@ -13,7 +13,8 @@ import { readTopicBack, topicMetadata, waitForAcks, type KafkaTarget } from './k
 import type { IsrSample } from './kafka-isr.ts';
 import { parseProducerLog, verify, type ProducerLog, type Verification } from './kafka-verify.ts';
 import { K6Job, k6Duration, parseMarker } from '../load/k6.ts';
-import { poll, withDeadline } from '../wait/poll.ts';
+import { withDeadline } from '../wait/poll.ts';
+import { startSampler } from '../wait/sampler.ts';
 import { loadSettings, producerEnv } from './load-settings.ts';
 import type { SuiteSession } from '../suite/session.ts';
 
@@ -49,13 +50,6 @@ export interface LoadWatchOptions {
   label: string;
 }
 
-/**
- * The pause after each sample before the next. Back to back, the samplers sent ≈ 36 metadata
- * execs a second at an API server that was restarting (each failing at once) and kept a 2-core
- * node busy; a sample takes 0.2–1.5 s when the cluster answers, so this costs little resolution.
- */
-export const SAMPLE_PACE_MS = 250;
-
 export async function startLoadWatch(session: SuiteSession, z: ZkSettings, k: KafkaTarget, opts: LoadWatchOptions): Promise<LoadWatch> {
   const T = session.cfg.timeouts;
   const { budgetMs } = opts;
@@ -69,26 +63,20 @@ export async function startLoadWatch(session: SuiteSession, z: ZkSettings, k: Ka
   znodes.set(zpath, `written-before-the-${opts.label}`);
 
   // samplers: paced, each sample bounded, both ended by stopSampling or the budget
-  let sampling = true;
   const zk: QuorumSample[] = [];
   const isr: IsrSample[] = [];
-  const sampler = (what: string, take: () => Promise<void>) =>
-    poll(what, 'sampled until the faults end', async () => {
-      if (!sampling) return { done: true, observed: 'stopped' };
-      await take();
-      return { done: false, observed: 'sampling' };
-    }, { timeoutMs: budgetMs, intervalMs: SAMPLE_PACE_MS }).catch(() => undefined);
-  const zkLoop = sampler(`ZooKeeper ensemble ${session.namespace}/${z.statefulSet}`, async () => {
-    zk.push(await quorumSample(session, z, memberNames(z), T.sample));
-  });
-  const isrLoop = sampler(`topic ${k.topic}'s metadata`, async () => {
-    const at = Date.now();
-    const ps = await withDeadline(topicMetadata(probe, k), T.sample, 'late').catch(() => []);
-    isr.push({ at, ...(ps.length ? { partitions: ps } : {}) });
-  });
+  const samplers = [
+    startSampler(`ZooKeeper ensemble ${session.namespace}/${z.statefulSet}`, budgetMs, async () => {
+      zk.push(await quorumSample(session, z, memberNames(z), T.sample));
+    }),
+    startSampler(`topic ${k.topic}'s metadata`, budgetMs, async () => {
+      const at = Date.now();
+      const ps = await withDeadline(topicMetadata(probe, k), T.sample, 'late').catch(() => []);
+      isr.push({ at, ...(ps.length ? { partitions: ps } : {}) });
+    }),
+  ];
   const stopSampling = async () => {
-    sampling = false;
-    await Promise.allSettled([zkLoop, isrLoop]);
+    await Promise.allSettled(samplers.map((x) => x.stop()));
   };
   return {
     started, probe, producer, znodes, zk, isr, stopSampling,

@@ -15,6 +15,7 @@ import { rollingUpdate } from '../../harness/timeline/update-verdicts.ts';
 import { excerpt } from '../../harness/timeline/model.ts';
 import { execInPod } from '../../harness/kube/exec.ts';
 import { poll } from '../../harness/wait/poll.ts';
+import { startSampler } from '../../harness/wait/sampler.ts';
 import { formatMs } from '../../harness/errors.ts';
 import type { SuiteSession } from '../../harness/suite/session.ts';
 
@@ -110,20 +111,18 @@ s.check('rolling-update', 'a configuration change rolls the members one at a tim
   const act = rec.action(`configuration change of ${z.statefulSet} (env ORDINAL_CONFIG_REVISION): a rolling update`);
   const t0 = performance.now();
   const applied = await changePodTemplate(session.kube, session.namespace, z.statefulSet, 'configuration change', (t) => setTemplateEnv(t, z.container, 'ORDINAL_CONFIG_REVISION', session.ctx.runId));
-  // srvr on every member, back to back, until the rollout settles (bounded by the rollout bound)
-  let settled: { rev?: string; err?: unknown } | undefined;
-  const done = waitForSettled(rec, z.replicas, T.rollout, { generation: applied.metadata!.generation! }).then((st) => (settled = { rev: st.updateRevision }), (err: unknown) => (settled = { err }));
+  // srvr on every member, paced, each sample bounded, until the rollout settles (within the rollout bound)
   const samples: QuorumSample[] = [];
-  const deadline = Date.now() + T.rollout;
-  while (!settled && Date.now() < deadline) samples.push(await quorumSample(session, z, names));
-  await done;
-  if (settled!.err) throw settled!.err;
-  samples.push(await quorumSample(session, z, names));
+  const sampler = startSampler(`ZooKeeper ensemble ${session.namespace}/${z.statefulSet}`, T.rollout, async () => {
+    samples.push(await quorumSample(session, z, names, T.sample));
+  });
+  const settled = await waitForSettled(rec, z.replicas, T.rollout, { generation: applied.metadata!.generation! }).finally(() => sampler.stop());
+  samples.push(await quorumSample(session, z, names, T.sample));
   c.measure('rolloutMs', performance.now() - t0);
   const v = quorumThroughout(samples, { size: z.replicas, maxNoQuorumMs: AVAILABILITY_BOUNDS.zookeeper.maxNoQuorumMs });
   c.measure('longestNoQuorumMs', v.longestNoQuorumMs);
   c.measure('samples', v.samples, 'count');
-  const order = rollingUpdate(rec.entries(), { afterSeq: act.seq, toRevision: settled!.rev!, ordinals: names.map((_, i) => z.firstOrdinal + i) });
+  const order = rollingUpdate(rec.entries(), { afterSeq: act.seq, toRevision: settled.updateRevision!, ordinals: names.map((_, i) => z.firstOrdinal + i) });
   if (!order.ok) c.fail(`ZooKeeper StatefulSet ${session.namespace}/${z.statefulSet}: ${order.message}`, order.excerpt);
   if (!v.ok) {
     // the pods' timeline while the ensemble had no quorum
