@@ -3,8 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, TimeoutError } from './errors.ts';
 import { DEFAULT_TIMEOUTS, PROJECT_ROOT, loadConfig, parseDuration, timeoutEnvName, timeoutEnvNames } from './config.ts';
-import { poll, type Clock } from './wait/poll.ts';
+import { poll } from './wait/poll.ts';
 import { Impossible } from './errors.ts';
+import { fakeClock } from './testing/fake-clock.ts';
 
 describe('parseDuration', () => {
   it('parses units and combinations', () => {
@@ -68,10 +69,6 @@ describe('timeout table', () => {
   });
 });
 
-function fakeClock(): Clock & { t: number } {
-  const c = { t: 0, now: () => c.t, sleep: async (ms: number) => void (c.t += ms) };
-  return c;
-}
 
 describe('poll', () => {
   it('probes at once, then every interval, and returns the value', async () => {

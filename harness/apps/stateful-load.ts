@@ -13,6 +13,7 @@ import { readTopicBack, topicMetadata, waitForAcks, type KafkaTarget } from './k
 import type { IsrSample } from './kafka-isr.ts';
 import { parseProducerLog, verify, type ProducerLog, type Verification } from './kafka-verify.ts';
 import { K6Job, k6Duration, parseMarker } from '../load/k6.ts';
+import { OrdinalError } from '../errors.ts';
 import { withDeadline } from '../wait/poll.ts';
 import { startSampler } from '../wait/sampler.ts';
 import { loadSettings, producerEnv } from './load-settings.ts';
@@ -75,13 +76,22 @@ export async function startLoadWatch(session: SuiteSession, z: ZkSettings, k: Ka
       isr.push({ at, ...(ps.length ? { partitions: ps } : {}) });
     }),
   ];
+  // stopSampling runs on every path (finally blocks) and never throws over the error on its way
+  // out; a sampler that a sample's error ended early is thrown by finish(), on the success path
+  let samplerFailed: { err: unknown } | undefined;
   const stopSampling = async () => {
-    await Promise.allSettled(samplers.map((x) => x.stop()));
+    const ended = await Promise.allSettled(samplers.map((x) => x.stop()));
+    const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+    if (failed && !samplerFailed) samplerFailed = { err: failed.reason };
   };
   return {
     started, probe, producer, znodes, zk, isr, stopSampling,
     async finish() {
       await stopSampling();
+      if (samplerFailed) {
+        const why = samplerFailed.err instanceof Error ? samplerFailed.err.message : String(samplerFailed.err);
+        throw new OrdinalError(`the ZooKeeper or metadata sampler beside the faults ended early, so the quorum and ISR verdicts would judge a stretch nobody saw: ${why}`, 'run again with ORDINAL_DEBUG=1 to see every sample', { cause: samplerFailed.err });
+      }
       await producer.interrupt();
       const done = await producer.wait(T.load);
       const log = parseProducerLog(done.logs);

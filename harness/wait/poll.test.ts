@@ -1,12 +1,9 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { ExecError, InputError, KubeApiError, TimeoutError } from '../errors.ts';
-import { poll, type Clock } from './poll.ts';
+import { poll } from './poll.ts';
+import { fakeClock } from '../testing/fake-clock.ts';
 
-function fakeClock(): Clock & { t: number } {
-  const c = { t: 0, now: () => c.t, sleep: async (ms: number) => void (c.t += ms) };
-  return c;
-}
 const status = (code: number, message: string) => new ApiException(code, 'x', JSON.stringify({ kind: 'Status', code, message }), {});
 
 describe('poll: which probe errors it retries', () => {

@@ -116,7 +116,12 @@ s.check('rolling-update', 'a configuration change rolls the members one at a tim
   const sampler = startSampler(`ZooKeeper ensemble ${session.namespace}/${z.statefulSet}`, T.rollout, async () => {
     samples.push(await quorumSample(session, z, names, T.sample));
   });
-  const settled = await waitForSettled(rec, z.replicas, T.rollout, { generation: applied.metadata!.generation! }).finally(() => sampler.stop());
+  // a failed rollout's own error goes out, not the sampler's; on success a sampler that ended early throws
+  const settled = await waitForSettled(rec, z.replicas, T.rollout, { generation: applied.metadata!.generation! }).catch(async (err: unknown) => {
+    await sampler.stop().catch(() => undefined);
+    throw err;
+  });
+  await sampler.stop();
   samples.push(await quorumSample(session, z, names, T.sample));
   c.measure('rolloutMs', performance.now() - t0);
   const v = quorumThroughout(samples, { size: z.replicas, maxNoQuorumMs: AVAILABILITY_BOUNDS.zookeeper.maxNoQuorumMs });
