@@ -16,6 +16,9 @@ describe('cluster lock', () => {
     expect(lockModeOf(['identity', 'kafka'])).toBe('shared');
     expect(lockModeOf(['durability'])).toBe('exclusive');
     expect(lockModeOf(['storage', 'disruption'])).toBe('exclusive');
+    // the upgrade suite holds the cluster alone only with a release to go to; without one it is not applicable
+    expect(lockModeOf(['upgrade'])).toBe('shared');
+    expect(lockModeOf(['upgrade'], '1.35.4')).toBe('exclusive');
   });
 
   it('timing-bound suites run one at a time, each beside any other suite; under a parent\'s hold they take nothing more', async () => {

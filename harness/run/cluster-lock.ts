@@ -41,8 +41,13 @@ function timingLockKey(server: string): string {
 /** Set in a lock holder's environment for its children: they run under the holder's lock. */
 export const HELD_ENV = 'ORDINAL_CLUSTER_LOCK_HELD';
 
-export function lockModeOf(suites: readonly string[]): LockMode {
-  return suites.some((s) => (EXCLUSIVE_SUITES as readonly string[]).includes(s)) ? 'exclusive' : 'shared';
+/**
+ * The cluster lock's mode for these suites. The upgrade suite holds the cluster alone only when it
+ * has a release to upgrade to (`upgradeTo`): without one it is not applicable and touches nothing,
+ * and an exclusive claim would only stall every other suite while it waits (203 s in one `npm test`).
+ */
+export function lockModeOf(suites: readonly string[], upgradeTo?: string): LockMode {
+  return suites.some((s) => (EXCLUSIVE_SUITES as readonly string[]).includes(s) && (s !== 'upgrade' || !!upgradeTo)) ? 'exclusive' : 'shared';
 }
 
 export function lockDir(server: string, root = path.join(tmpdir(), 'ordinal-locks')): string {
@@ -228,13 +233,13 @@ export async function acquireClusterLock(server: string, mode: LockMode, opts: L
 
 /**
  * A suite's holds on its cluster, and their one release: the cluster's lock (exclusive for
- * EXCLUSIVE_SUITES), then, for TIMING_SUITES, the timing lock exclusively. In that order, never the
+ * EXCLUSIVE_SUITES, lockModeOf), then, for TIMING_SUITES, the timing lock exclusively. In that order, never the
  * other: a drain that claimed the cluster waits for a timing-bound suite inside, never that suite
  * for it. A process under a parent's hold (HELD_ENV: the cluster-DNS, image-registry and diagnose
  * controls' runs) takes neither.
  */
-export async function acquireSuiteLocks(server: string, suite: SuiteName, opts: LockOptions): Promise<() => Promise<void>> {
-  const unlockCluster = await acquireClusterLock(server, lockModeOf([suite]), opts);
+export async function acquireSuiteLocks(server: string, suite: SuiteName, opts: LockOptions & { upgradeTo?: string }): Promise<() => Promise<void>> {
+  const unlockCluster = await acquireClusterLock(server, lockModeOf([suite], opts.upgradeTo), opts);
   if (!TIMING_SUITES.includes(suite) || (opts.env ?? process.env)[HELD_ENV]) return unlockCluster;
   try {
     const unlockTiming = await acquireClusterLock(timingLockKey(server), 'exclusive', { ...opts, guards: 'the timing-bound suites (one at a time)' });

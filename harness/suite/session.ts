@@ -54,7 +54,7 @@ export class SuiteSession {
     const fixture = relocateFixture(loadFixture(dir), registry);
     const kube = loadKube(ctx.kubeconfig);
     // suites side by side on one cluster: a node restart or a drain waits for the others, and they for it
-    const unlock = await acquireSuiteLocks(kube.server, suite, { who: `suite ${suite} of run ${ctx.runId}`, timeoutMs: cfg.timeouts.clusterLock, signal: interruptSignal });
+    const unlock = await acquireSuiteLocks(kube.server, suite, { who: `suite ${suite} of run ${ctx.runId}`, timeoutMs: cfg.timeouts.clusterLock, signal: interruptSignal, ...(cfg.upgradeTo ? { upgradeTo: cfg.upgradeTo } : {}) });
     try {
       const ns = await createNamespace(kube, `ordinal-${suite}`, ownedLabels(ctx.runId, suite));
       return new SuiteSession(suite, ctx, cfg, kube, fixture, ns, registry, unlock);
