@@ -9,7 +9,8 @@ type Step =
   | { unready: string }
   | { terminate: string }
   | { gone: string }
-  | { action: string };
+  | { action: string }
+  | { event: { object: string; reason: string; message: string } };
 
 export function timeline(sts: string, steps: Step[], start = Date.parse('2026-11-22T12:00:00Z')): Entry[] {
   const state = new Map<string, PodEntry>();
@@ -19,6 +20,10 @@ export function timeline(sts: string, steps: Step[], start = Date.parse('2026-11
     const at = new Date(start + i * 700).toISOString();
     if ('action' in s) {
       out.push({ kind: 'action', seq, at, text: s.action });
+      return;
+    }
+    if ('event' in s) {
+      out.push({ kind: 'event', seq, at, type: 'Warning', ...s.event });
       return;
     }
     if ('sts' in s) {

@@ -60,6 +60,14 @@ describe('onlyReplaced', () => {
     expect(v.message).toContain('but the partition is 2');
     expect(v.message).toContain('web-0 (revision aaaa) was not Ready at');
   });
+
+  it('names the readiness probe failure that took a kept pod out (here a probe timed out on a loaded node)', () => {
+    const message = 'Readiness probe failed: command timed out: "sh -c test ! -e /tmp/ordinal-unready" timed out after 1s';
+    const t = timeline('web', [...start, ...replace('web-2'), { unready: 'web-0' }, { event: { object: 'Pod/web-0', reason: 'Unhealthy', message } }, { ready: 'web-0' }]);
+    const v = onlyReplaced(t, { fromSeq: 10, toSeq: 30, allowed: [2], ordinals: [0, 1, 2], toRevision: B, keepReady: true, why: 'the partition is 2' });
+    expect(v.ok).toBe(false);
+    expect(v.message).toContain(`web-0 (revision aaaa) was not Ready at 12:00:10.5, but it should have kept serving on the old revision; its readiness probe then: "${message}"`);
+  });
 });
 
 describe('availabilityLag', () => {

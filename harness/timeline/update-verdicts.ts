@@ -1,6 +1,6 @@
 // Rolling-update verdicts over a recorded timeline (pods with their controller-revision-hash, and
 // the StatefulSet's status). Pure functions, unit-tested on synthetic and recorded timelines.
-import { clockOf, lifecycles, readyAt, shortRevision, type Entry, type Lifecycle, type PodEntry, type StatefulSetEntry } from './model.ts';
+import { clockOf, lifecycles, readyAt, shortRevision, type Entry, type EventEntry, type Lifecycle, type PodEntry, type StatefulSetEntry } from './model.ts';
 import { verdict, type Verdict } from './verdicts.ts';
 
 /**
@@ -119,7 +119,10 @@ export function onlyReplaced(entries: readonly Entry[], opts: { fromSeq: number;
     if (!l) continue;
     if (opts.keepReady) {
       const lost = entries.find((e): e is PodEntry => e.kind === 'pod' && e.uid === l.uid && e.seq > opts.fromSeq && e.seq <= opts.toSeq && !e.ready);
-      if (lost) violations.push({ text: `${l.pod} (revision ${rev(l)}) was not Ready at ${clockOf(lost.at)}, but it should have kept serving on the old revision`, seqs: [lost.seq] });
+      if (!lost) continue;
+      // why it lost readiness, in the kubelet's words: a probe that timed out on a loaded node is not the controller's doing
+      const probe = unhealthyNear(entries, l.pod, lost.seq, opts.fromSeq);
+      violations.push({ text: `${l.pod} (revision ${rev(l)}) was not Ready at ${clockOf(lost.at)}, but it should have kept serving on the old revision${probe ? `; its readiness probe then: "${probe.message}"` : ''}`, seqs: [lost.seq, ...(probe ? [probe.seq] : [])] });
     }
   }
   if (opts.toRevision) {
@@ -130,6 +133,12 @@ export function onlyReplaced(entries: readonly Entry[], opts: { fromSeq: number;
   }
   const kept = opts.ordinals.filter((x) => !opts.allowed.includes(x));
   return verdict(entries, violations, `only ordinal${opts.allowed.length === 1 ? '' : 's'} ${opts.allowed.join(', ') || 'none'} moved${opts.toRevision ? ` to revision ${shortRevision(opts.toRevision)}` : ''}; ${kept.length ? `ordinals ${kept.join(', ')} kept their pods` : 'no other ordinal'}`);
+}
+
+/** The pod's Unhealthy event (a failed readiness probe) nearest to `seq` after `fromSeq`: the kubelet's reason for it. */
+function unhealthyNear(entries: readonly Entry[], pod: string, seq: number, fromSeq: number): EventEntry | undefined {
+  const events = entries.filter((e): e is EventEntry => e.kind === 'event' && e.reason === 'Unhealthy' && e.object === `Pod/${pod}` && e.seq > fromSeq);
+  return events.sort((a, b) => Math.abs(a.seq - seq) - Math.abs(b.seq - seq))[0];
 }
 
 /**

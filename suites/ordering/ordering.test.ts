@@ -103,6 +103,13 @@ s.check('halt-while-unready', 'a scale-up halts while a lower pod is unready and
     const p = pods.find((x) => x.pod === held);
     return { done: !!p && !p.ready, observed: p ? `Ready=${p.ready}` : 'absent' };
   }, T.podReady);
+  // the controller acts on its own cache: until its status counts the held pod unready it may
+  // still create the next one, correctly by what it had seen (a run here scaled 0.1 s too early
+  // and web-7 came at once). The upstream e2e test waits for status.readyReplicas the same way.
+  await rec.waitUntil(`StatefulSet ${session.namespace}/${session.sts}`, `status.readyReplicas 1 (its controller has seen ${held} unready)`, () => {
+    const st = rec.statefulSetState();
+    return { done: !!st && st.readyReplicas <= 1, observed: st ? `readyReplicas ${st.readyReplicas}` : 'no status yet' };
+  }, T.podReady);
   const scale = rec.action(`scale ${session.sts} 2 → 3 while ${held} is unready`);
   await scaleStatefulSet(session.kube, session.namespace, session.sts, 3);
   const early = await rec.observeAbsence(T.haltObservation, (e) => e.kind === 'pod' && e.type === 'ADDED' && e.ordinal >= k + 2);
