@@ -69,7 +69,6 @@ describe('timeout table', () => {
   });
 });
 
-
 describe('poll', () => {
   it('probes at once, then every interval, and returns the value', async () => {
     const clock = fakeClock();

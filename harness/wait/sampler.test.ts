@@ -5,17 +5,14 @@ import { fakeClock } from '../testing/fake-clock.ts';
 /** a fake clock's sleeps resolve at once, so a sampler runs to its end before the next macrotask */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-
 describe('startSampler', () => {
   it('samples, paced, until stopped', async () => {
     const clock = fakeClock();
     const at: number[] = [];
-    let stop: (() => Promise<void>) | undefined;
     const s = startSampler('ensemble zk', 60_000, async () => {
       at.push(clock.t);
-      if (at.length === 4) void stop!();
+      if (at.length === 4) void s.stop();
     }, clock);
-    stop = () => s.stop();
     await settle();
     await s.stop();
     expect(at).toEqual([0, SAMPLE_PACE_MS, 2 * SAMPLE_PACE_MS, 3 * SAMPLE_PACE_MS]);
